@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace AiAspire.Contracts.Events;
+
+/// <summary>Published once per inference request. Carries masked text only, never raw PII.</summary>
+/// <param name="Status">"ok", "error" or "blocked".</param>
+/// <param name="GuardFindings">Types of what the input guard found (e.g. EMAIL), never the values.</param>
+public sealed record InferenceCompleted(
+    string RequestId,
+    string Tenant,
+    string Route,
+    string Model,
+    string Provider,
+    string Deployment,
+    string Status,
+    double LatencyMs,
+    IReadOnlyDictionary<string, double> StageLatencyMs,
+    int TokensIn,
+    int TokensOut,
+    decimal CostUsd,
+    bool CacheHit,
+    bool Stream,
+    int RetrievedChunks,
+    IReadOnlyList<string> GuardFindings,
+    bool GuardBlocked,
+    DateTimeOffset Timestamp,
+    string? Error = null) : IIntegrationEvent<InferenceCompleted>
+{
+    public static string Topic => Topics.InferenceEvents;
+    public static string EventType => "aiaspire.inference.completed";
+    public static JsonTypeInfo<InferenceCompleted> JsonTypeInfo => ContractsJsonContext.Default.InferenceCompleted;
+    public string Subject => Tenant;
+}

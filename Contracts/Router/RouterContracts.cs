@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace AiAspire.Contracts.Router;
+
+public sealed record RouterMessage(string Role, string Content);
+
+/// <summary><c>POST /v1/complete</c>: <see cref="Model"/> is a deployment name or a route alias.</summary>
+public sealed record CompletionRequest(
+    IReadOnlyList<RouterMessage> Messages,
+    string? Model = null,
+    string? Strategy = null,
+    int? MaxTokens = null,
+    double? Temperature = null,
+    double? TopP = null,
+    IReadOnlyList<string>? Stop = null,
+    long? Seed = null,
+    JsonElement? ResponseFormat = null,
+    bool Stream = false,
+    string? User = null);
+
+public sealed record CompletionResponse(
+    string Text,
+    string FinishReason,
+    RouteDecision Route,
+    TokenUsage Usage,
+    decimal CostUsd);
+
+/// <param name="Route">The name the caller asked for (alias or deployment).</param>
+public sealed record RouteDecision(
+    string Route,
+    string Deployment,
+    string Model,
+    string Provider,
+    string Strategy,
+    IReadOnlyList<RouteAttempt> Attempts);
+
+/// <param name="Outcome">"ok", "error" or "skipped".</param>
+public sealed record RouteAttempt(string Deployment, string Outcome, double LatencyMs, string? Error = null);
+
+public sealed record TokenUsage(int InputTokens, int OutputTokens);
+
+/// <summary>One server-sent event of a streamed completion: many "delta", then one "done" or "error".</summary>
+public sealed record CompletionStreamEvent(
+    string Type,
+    string? Text = null,
+    string? FinishReason = null,
+    RouteDecision? Route = null,
+    TokenUsage? Usage = null,
+    decimal? CostUsd = null,
+    string? Error = null)
+{
+    public const string Delta = "delta";
+    public const string Done = "done";
+    public const string Failed = "error";
+}
+
+public sealed record ModelDescriptor(string Id, string Kind, string Provider, string? Model);
