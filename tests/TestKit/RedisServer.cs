@@ -39,8 +39,8 @@ public sealed class RedisServer : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.StandardOutput.ReadToEndAsync();
-        _process.StandardError.ReadToEndAsync();
+        _ = _process.StandardOutput.ReadToEndAsync();
+        _ = _process.StandardError.ReadToEndAsync();
 
         for (var attempt = 0; attempt < 100; attempt++)
         {
