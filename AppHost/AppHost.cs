@@ -32,10 +32,10 @@ var feedbackWorker = builder.AddProject<Projects.FeedbackWorker>("feedbackworker
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Gateway>("gateway")
-    .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
     .WithReference(orchestrator).WaitFor(orchestrator)
     .WithReference(rag).WaitFor(rag)
     .WithReference(guardrails).WaitFor(guardrails)
+    .WithReference(router).WaitFor(router)
     .WithReference(feedbackWorker).WaitFor(feedbackWorker)
     .WithEnvironment("Gateway__DevApiKey", devApiKey)
     .WithPublicPort(builder.Configuration.GetValue("Gateway:Port", 8080))

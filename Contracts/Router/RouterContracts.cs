@@ -39,7 +39,7 @@ public sealed record RouteAttempt(string Deployment, string Outcome, double Late
 
 public sealed record TokenUsage(int InputTokens, int OutputTokens);
 
-/// <summary>One server-sent event of a streamed completion: many "delta", then one "done" or "error".</summary>
+/// <summary>One server-sent event of a streamed completion: "start" (the deployment chosen), many "delta", then one "done" or "error".</summary>
 public sealed record CompletionStreamEvent(
     string Type,
     string? Text = null,
@@ -49,6 +49,7 @@ public sealed record CompletionStreamEvent(
     decimal? CostUsd = null,
     string? Error = null)
 {
+    public const string Start = "start";
     public const string Delta = "delta";
     public const string Done = "done";
     public const string Failed = "error";

@@ -26,7 +26,7 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var topic = TEvent.Topic;
-        var readFrom = "0"; // own pending entries first, then new ones
+        var readFrom = "0"; // own pending entries first (one pass, by id), then new ones (">")
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -38,7 +38,7 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
                 failures = 0;
                 if (entries.Length == 0)
                 {
-                    if (readFrom == "0")
+                    if (readFrom != ">")
                     {
                         readFrom = ">";
                         continue;
@@ -54,6 +54,12 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
                         await db.StreamAcknowledgeAsync(topic, group.Name, entry.Id);
                     }
                 }
+                if (readFrom != ">")
+                {
+                    // Walk the pending list once: an entry whose handler failed again stays pending for the next
+                    // pass instead of being re-read at once forever, which would starve new entries.
+                    readFrom = entries[^1].Id.ToString();
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -64,6 +70,8 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
                 failures++;
                 LogBusUnavailable(ex, topic, failures);
                 readFrom = "0";
+                // Redis may have come back empty (restarted without persistence): NOGROUP until it is created again.
+                group.Created = false;
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * (1 << Math.Min(failures, 6)))), stoppingToken);
             }
         }

@@ -1,0 +1,55 @@
+using System.Globalization;
+using AiAspire.Contracts.Guard;
+
+namespace AiAspire.GuardrailService.Api;
+
+/// <summary>What a guard request must satisfy before it is scanned; each method returns a problem detail or null.</summary>
+internal static class GuardRequestValidator
+{
+    public static string? Validate(GuardInputRequest request, GuardLimitsOptions limits)
+    {
+        if (request.Messages is null or { Count: 0 })
+        {
+            return "'messages' must contain at least one message.";
+        }
+        if (request.Messages.Count > limits.MaxMessages)
+        {
+            return Invariant($"'messages' has {request.Messages.Count} messages; at most {limits.MaxMessages} are accepted.");
+        }
+
+        long characters = 0;
+        for (var index = 0; index < request.Messages.Count; index++)
+        {
+            var message = request.Messages[index];
+            if (message is null)
+            {
+                return Invariant($"'messages[{index}]' must be an object, not null.");
+            }
+            if (message.Role is null)
+            {
+                return Invariant($"'messages[{index}].role' is required.");
+            }
+            if (message.Content is null)
+            {
+                return Invariant($"'messages[{index}].content' is required (use \"\" for an empty message).");
+            }
+            characters += message.Content.Length;
+        }
+        return characters > limits.MaxCharacters
+            ? Invariant($"The messages hold {characters} characters; at most {limits.MaxCharacters} are accepted.")
+            : null;
+    }
+
+    public static string? Validate(GuardOutputRequest request, GuardLimitsOptions limits)
+    {
+        if (request.Text is null)
+        {
+            return "'text' is required.";
+        }
+        return request.Text.Length > limits.MaxCharacters
+            ? Invariant($"'text' holds {request.Text.Length} characters; at most {limits.MaxCharacters} are accepted.")
+            : null;
+    }
+
+    private static string Invariant(FormattableString message) => message.ToString(CultureInfo.InvariantCulture);
+}

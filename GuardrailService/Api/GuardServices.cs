@@ -1,0 +1,11 @@
+using AiAspire.GuardrailService.Guards;
+using Microsoft.Extensions.Options;
+
+namespace AiAspire.GuardrailService.Api;
+
+/// <summary>Dependencies of the guard endpoints, bound with <c>[AsParameters]</c>.</summary>
+public sealed record GuardServices(
+    InputGuard InputGuard,
+    OutputGuard OutputGuard,
+    IOptionsMonitor<GuardLimitsOptions> Limits,
+    ILoggerFactory LoggerFactory);

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using AiAspire.Contracts.Guard;
+
+namespace AiAspire.GuardrailService;
+
+/// <summary>Spans and counters of the guardrails. Tags carry types and counts, never the values found.</summary>
+public static class GuardrailTelemetry
+{
+    public const string Name = "AiAspire.GuardrailService";
+
+    public const string TypeTag = "aiaspire.guard.pii.type";
+    public const string DirectionTag = "aiaspire.guard.direction";
+    public const string OutcomeTag = "aiaspire.guard.vault.outcome";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> Findings = Meter.CreateCounter<long>(
+        "aiaspire.guard.pii.findings", "{finding}", "PII findings, by type and direction (input or output)");
+
+    public static readonly Counter<long> VaultLookups = Meter.CreateCounter<long>(
+        "aiaspire.guard.vault.lookups", "{lookup}", "Vault lookups when restoring output, by outcome (found or not_found)");
+
+    public static void RecordFindings(IReadOnlyList<GuardFinding> findings, string direction)
+    {
+        foreach (var group in findings.GroupBy(finding => finding.Type))
+        {
+            Findings.Add(group.Count(), new(TypeTag, group.Key), new(DirectionTag, direction));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace AiAspire.GuardrailService.Pii;
+
+/// <summary>Runs every registered recognizer over a text and returns non-overlapping findings in text order.</summary>
+public sealed class PiiAnalyzer(IEnumerable<IPiiRecognizer> recognizers, IOptionsMonitor<PiiOptions> options)
+{
+    private readonly IPiiRecognizer[] _recognizers = recognizers.ToArray();
+
+    /// <exception cref="PiiAnalysisTimeoutException">A recognizer could not finish on this text.</exception>
+    public IReadOnlyList<PiiFinding> Analyze(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            return [];
+        }
+
+        var minScore = options.CurrentValue.MinScore;
+        var candidates = new List<PiiFinding>();
+        foreach (var recognizer in _recognizers)
+        {
+            try
+            {
+                candidates.AddRange(recognizer.Recognize(text).Where(f => f.Score >= minScore));
+            }
+            catch (RegexMatchTimeoutException ex)
+            {
+                throw new PiiAnalysisTimeoutException(recognizer.GetType().Name, ex);
+            }
+        }
+        return ResolveOverlaps(candidates);
+    }
+
+    /// <summary>
+    /// Greedy by confidence: the highest score wins a contested span, then the longer finding (an email
+    /// whose local part is a card number is an email), then the earlier one.
+    /// </summary>
+    internal static IReadOnlyList<PiiFinding> ResolveOverlaps(List<PiiFinding> candidates)
+    {
+        if (candidates.Count <= 1)
+        {
+            return candidates;
+        }
+
+        candidates.Sort(static (a, b) =>
+            b.Score.CompareTo(a.Score) is not 0 and var byScore ? byScore
+            : b.Length.CompareTo(a.Length) is not 0 and var byLength ? byLength
+            : a.Start.CompareTo(b.Start));
+
+        var accepted = new List<PiiFinding>(candidates.Count);
+        foreach (var candidate in candidates)
+        {
+            // accepted stays sorted by start and free of overlaps, so only the neighbours can collide.
+            var index = accepted.BinarySearch(candidate, StartComparer.Instance);
+            if (index < 0)
+            {
+                index = ~index;
+            }
+            else
+            {
+                continue;
+            }
+            if (index > 0 && accepted[index - 1].Overlaps(candidate))
+            {
+                continue;
+            }
+            if (index < accepted.Count && accepted[index].Overlaps(candidate))
+            {
+                continue;
+            }
+            accepted.Insert(index, candidate);
+        }
+        return accepted;
+    }
+
+    private sealed class StartComparer : IComparer<PiiFinding>
+    {
+        public static readonly StartComparer Instance = new();
+
+        public int Compare(PiiFinding x, PiiFinding y) => x.Start.CompareTo(y.Start);
+    }
+}

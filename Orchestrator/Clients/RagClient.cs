@@ -1,0 +1,38 @@
+using AiAspire.Contracts;
+using AiAspire.Contracts.Rag;
+
+namespace AiAspire.Orchestrator.Clients;
+
+/// <summary>RagService: retrieval of the tenant's documents.</summary>
+public sealed class RagClient(HttpClient http) : ServiceClient(http, "ragservice")
+{
+    public Task<RetrieveResponse> RetrieveAsync(string tenant, RetrieveRequest request, CancellationToken cancellationToken) =>
+        PostAsync("/v1/retrieve", tenant, request,
+            ContractsJsonContext.Default.RetrieveRequest, ContractsJsonContext.Default.RetrieveResponse, cancellationToken);
+
+    /// <summary>Forwards an OpenAI-format embeddings request as is and returns the raw response.</summary>
+    public async Task<(int Status, string ContentType, byte[] Body)> ForwardEmbeddingsAsync(string tenant, Stream body, string? contentType, CancellationToken cancellationToken)
+    {
+        using var request = Request(HttpMethod.Post, "/v1/embeddings", tenant);
+        request.Content = new StreamContent(body);
+        if (contentType is not null)
+        {
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        HttpResponseMessage response;
+        try
+        {
+            response = await Http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DownstreamException("ragservice", null, $"ragservice could not be reached: {ex.Message}", inner: ex);
+        }
+        using (response)
+        {
+            return ((int)response.StatusCode,
+                response.Content.Headers.ContentType?.ToString() ?? "application/json",
+                await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        }
+    }
+}

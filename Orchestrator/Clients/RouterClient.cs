@@ -1,0 +1,48 @@
+using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using AiAspire.Contracts;
+using AiAspire.Contracts.Router;
+
+namespace AiAspire.Orchestrator.Clients;
+
+/// <summary>RouterService: picks a deployment and calls it, with fallbacks.</summary>
+public sealed class RouterClient(HttpClient http) : ServiceClient(http, "routerservice")
+{
+    public Task<CompletionResponse> CompleteAsync(string tenant, CompletionRequest request, CancellationToken cancellationToken) =>
+        PostAsync("/v1/complete", tenant, request with { Stream = false },
+            ContractsJsonContext.Default.CompletionRequest, ContractsJsonContext.Default.CompletionResponse, cancellationToken);
+
+    public Task<IReadOnlyList<ModelDescriptor>> ListModelsAsync(string tenant, CancellationToken cancellationToken) =>
+        GetAsync("/v1/models", tenant, ContractsJsonContext.Default.IReadOnlyListModelDescriptor, cancellationToken);
+
+    /// <summary>The router's server-sent events, as they arrive.</summary>
+    /// <exception cref="DownstreamException">The router refused the request before streaming (unknown model, …).</exception>
+    public async Task<IAsyncEnumerable<CompletionStreamEvent>> StreamAsync(string tenant, CompletionRequest request, CancellationToken cancellationToken)
+    {
+        var message = Request(HttpMethod.Post, "/v1/complete", tenant);
+        message.Content = JsonContent.Create(request with { Stream = true }, ContractsJsonContext.Default.CompletionRequest);
+        var response = await SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return ReadEvents(message, response, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<CompletionStreamEvent> ReadEvents(
+        HttpRequestMessage message, HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (message)
+        using (response)
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var parser = SseParser.Create(body, static (_, data) =>
+                JsonSerializer.Deserialize(data, ContractsJsonContext.Default.CompletionStreamEvent));
+            await foreach (var item in parser.EnumerateAsync(cancellationToken))
+            {
+                if (item.Data is { } @event)
+                {
+                    yield return @event;
+                }
+            }
+        }
+    }
+}

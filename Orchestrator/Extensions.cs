@@ -1,0 +1,41 @@
+using AiAspire.EventBus;
+using AiAspire.Orchestrator.Clients;
+using AiAspire.Orchestrator.Pipeline;
+using AiAspire.Orchestrator.Pipeline.Steps;
+using Polly;
+
+namespace AiAspire.Orchestrator;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("cache");
+        builder.AddEventBus();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section);
+
+        builder.Services.AddHttpClient<GuardrailClient>(http => http.BaseAddress = new("https+http://guardrailservice"));
+        builder.Services.AddHttpClient<RagClient>(http => http.BaseAddress = new("https+http://ragservice"));
+        // The router falls back across providers itself and answers can take minutes: no retries, one long timeout.
+        // (RemoveAllResilienceHandlers is marked experimental; it is the documented way to replace the default handler.)
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient<RouterClient>(http =>
+            {
+                http.BaseAddress = new("https+http://routerservice");
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .RemoveAllResilienceHandlers()
+            .AddResilienceHandler("router", pipeline => pipeline.AddTimeout(TimeSpan.FromMinutes(5)));
+#pragma warning restore EXTEXP0001
+
+        builder.Services.AddSingleton<IPipelineStep, ValidateStep>();
+        builder.Services.AddSingleton<IPipelineStep, GuardInputStep>();
+        builder.Services.AddSingleton<IPipelineStep, RetrieveStep>();
+        builder.Services.AddSingleton<IPipelineStep, InferStep>();
+        builder.Services.AddSingleton<IPipelineStep, GuardOutputStep>();
+        builder.Services.AddSingleton<PipelineRunner>();
+        return builder;
+    }
+}

@@ -1,0 +1,38 @@
+using AiAspire.Contracts.Guard;
+using AiAspire.Contracts.OpenAI;
+using AiAspire.Contracts.Rag;
+using AiAspire.Contracts.Router;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AiAspire.Orchestrator.Pipeline;
+
+/// <summary>Everything one chat request accumulates on its way through the pipeline.</summary>
+public sealed class PipelineContext(string requestId, string tenant, ChatCompletionRequest request)
+{
+    public string RequestId { get; } = requestId;
+    public string Tenant { get; } = tenant;
+    public ChatCompletionRequest Request { get; } = request;
+    public bool IsStreaming => Request.Stream == true;
+
+    /// <summary>The conversation as it will be sent: masked by the input guard, extended by retrieval.</summary>
+    public List<RouterMessage> Messages { get; set; } = [];
+
+    public string? VaultId { get; set; }
+    public List<GuardFinding> GuardFindings { get; } = [];
+    public IReadOnlyList<RetrievedChunk> RetrievedChunks { get; set; } = [];
+
+    /// <summary>The non-streamed answer (unmasked once the output guard has run).</summary>
+    public CompletionResponse? Completion { get; set; }
+
+    /// <summary>The streamed answer: router events, wrapped by later steps (e.g. unmasking).</summary>
+    public IAsyncEnumerable<CompletionStreamEvent>? Events { get; set; }
+
+    /// <summary>Set by a step to end the run with this answer.</summary>
+    public ProblemHttpResult? Problem { get; set; }
+
+    /// <summary>"ok", "error" or "blocked": what the event reports.</summary>
+    public string Status { get; set; } = "ok";
+    public string? Error { get; set; }
+
+    public Dictionary<string, double> StageLatencyMs { get; } = new(StringComparer.Ordinal);
+}

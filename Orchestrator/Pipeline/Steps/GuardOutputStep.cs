@@ -1,0 +1,127 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using AiAspire.Contracts;
+using AiAspire.Contracts.Guard;
+using AiAspire.Contracts.Router;
+using AiAspire.Orchestrator.Clients;
+using AiAspire.Orchestrator.Streaming;
+
+namespace AiAspire.Orchestrator.Pipeline.Steps;
+
+/// <summary>
+/// Restores masked values in the answer (and checks it). Streams are released in segments that never split a
+/// placeholder, and only segments that may hold one are sent to the guardrails.
+/// </summary>
+public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<GuardOutputStep> logger) : IPipelineStep
+{
+    public string Name => "guard-output";
+
+    public async ValueTask ExecuteAsync(PipelineContext context, CancellationToken cancellationToken)
+    {
+        if (context.Events is { } events)
+        {
+            context.Events = UnmaskStream(events, context, cancellationToken);
+            return;
+        }
+        if (context.Completion is not { } completion || context.VaultId is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var verdict = await guardrails.CheckOutputAsync(context.Tenant, new GuardOutputRequest(completion.Text, context.VaultId), cancellationToken);
+            if (!verdict.Allowed)
+            {
+                context.Status = "blocked";
+                context.Problem = TypedResults.Problem("The answer was blocked by the output guardrails.",
+                    statusCode: StatusCodes.Status422UnprocessableEntity, title: "Blocked", type: ProblemTypes.Blocked);
+                return;
+            }
+            context.Completion = completion with { Text = verdict.Text };
+        }
+        catch (DownstreamException ex)
+        {
+            LogGuardFailed(ex, ex.Status);
+            context.Status = "error";
+            context.Error = "output guardrails unavailable";
+            context.Problem = TypedResults.Problem("The output guardrails are unavailable, so the answer was withheld.",
+                statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable);
+        }
+    }
+
+    private async IAsyncEnumerable<CompletionStreamEvent> UnmaskStream(
+        IAsyncEnumerable<CompletionStreamEvent> events, PipelineContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (context.VaultId is null)
+        {
+            await foreach (var @event in events.WithCancellation(cancellationToken))
+            {
+                yield return @event;
+            }
+            yield break;
+        }
+
+        var pending = new StringBuilder();
+        await foreach (var @event in events.WithCancellation(cancellationToken))
+        {
+            if (@event.Type == CompletionStreamEvent.Delta)
+            {
+                pending.Append(@event.Text);
+                var safe = PlaceholderSplitter.SafeLength(pending.ToString());
+                if (safe == 0)
+                {
+                    continue;
+                }
+                var segment = pending.ToString(0, safe);
+                pending.Remove(0, safe);
+                var (text, failure) = await UnmaskAsync(segment, context, cancellationToken);
+                if (failure is not null)
+                {
+                    yield return failure;
+                    yield break;
+                }
+                yield return @event with { Text = text };
+                continue;
+            }
+
+            if (pending.Length > 0)
+            {
+                var (text, failure) = await UnmaskAsync(pending.ToString(), context, cancellationToken);
+                pending.Clear();
+                if (failure is not null)
+                {
+                    yield return failure;
+                    yield break;
+                }
+                yield return new CompletionStreamEvent(CompletionStreamEvent.Delta, Text: text);
+            }
+            yield return @event;
+        }
+    }
+
+    private async Task<(string Text, CompletionStreamEvent? Failure)> UnmaskAsync(string segment, PipelineContext context, CancellationToken cancellationToken)
+    {
+        if (!PlaceholderSplitter.MayHoldPlaceholder(segment))
+        {
+            return (segment, null);
+        }
+        try
+        {
+            var verdict = await guardrails.CheckOutputAsync(context.Tenant, new GuardOutputRequest(segment, context.VaultId), cancellationToken);
+            return verdict.Allowed
+                ? (verdict.Text, null)
+                : ("", new CompletionStreamEvent(CompletionStreamEvent.Failed, Error: "The answer was blocked by the output guardrails."));
+        }
+        catch (DownstreamException ex)
+        {
+            LogGuardFailed(ex, ex.Status);
+            context.Status = "error";
+            context.Error = "output guardrails unavailable";
+            return ("", new CompletionStreamEvent(CompletionStreamEvent.Failed, Error: "The output guardrails are unavailable, so the rest of the answer was withheld."));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Output guardrails failed ({Status}); failing closed")]
+    private partial void LogGuardFailed(Exception ex, System.Net.HttpStatusCode? status);
+}

@@ -1,0 +1,69 @@
+using AiAspire.Contracts;
+using AiAspire.Contracts.Router;
+using AiAspire.Orchestrator.Clients;
+
+namespace AiAspire.Orchestrator.Pipeline.Steps;
+
+/// <summary>Asks the router for the answer (or the stream of it). An unknown model is the caller's 404; the rest is a 502.</summary>
+public sealed partial class InferStep(RouterClient router, ILogger<InferStep> logger) : IPipelineStep
+{
+    public string Name => "infer";
+
+    public async ValueTask ExecuteAsync(PipelineContext context, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var completion = new CompletionRequest(
+            context.Messages,
+            Model: request.Model,
+            MaxTokens: request.MaxCompletionTokens ?? request.MaxTokens,
+            Temperature: request.Temperature,
+            TopP: request.TopP,
+            Stop: ValidateStep.StopSequences(request.Stop) is { Count: > 0 } stop ? stop : null,
+            Seed: request.Seed,
+            ResponseFormat: request.ResponseFormat,
+            User: request.User);
+
+        try
+        {
+            if (context.IsStreaming)
+            {
+                context.Events = await router.StreamAsync(context.Tenant, completion, cancellationToken);
+            }
+            else
+            {
+                context.Completion = await router.CompleteAsync(context.Tenant, completion, cancellationToken);
+            }
+        }
+        catch (DownstreamException ex)
+        {
+            LogInferenceFailed(ex, ex.Status);
+            context.Status = "error";
+            context.Error = ex.Message;
+            context.Problem = ex.IsCallerError
+                ? TypedResults.Problem(DetailOf(ex) ?? "The model cannot serve this request.",
+                    statusCode: (int)ex.Status!.Value, title: "Model not available", type: ProblemTypes.UnknownModel)
+                : TypedResults.Problem("No model could answer: " + (DetailOf(ex) ?? ex.Message),
+                    statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed);
+        }
+    }
+
+    private static string? DetailOf(DownstreamException ex)
+    {
+        if (ex.Problem is not { Length: > 0 } body)
+        {
+            return null;
+        }
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inference failed ({Status})")]
+    private partial void LogInferenceFailed(Exception ex, System.Net.HttpStatusCode? status);
+}

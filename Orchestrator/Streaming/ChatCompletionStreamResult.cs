@@ -1,0 +1,145 @@
+using System.Text;
+using System.Text.Json;
+using AiAspire.Contracts;
+using AiAspire.Contracts.OpenAI;
+using AiAspire.Contracts.Router;
+using AiAspire.Orchestrator.Api;
+using AiAspire.Orchestrator.Pipeline;
+
+namespace AiAspire.Orchestrator.Streaming;
+
+/// <summary>
+/// Writes a streamed answer as OpenAI chat.completion.chunk server-sent events ending with <c>data: [DONE]</c>.
+/// Nothing is written until the first event: a route that fails before its first token is still a clean 502.
+/// </summary>
+public sealed partial class ChatCompletionStreamResult(
+    PipelineContext context, IAsyncEnumerable<CompletionStreamEvent> events, ChatServices services, long started) : IResult
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var logger = services.LoggerFactory.CreateLogger<ChatCompletionStreamResult>();
+        var cancellationToken = http.RequestAborted;
+        RouteDecision? route = null;
+        TokenUsage? usage = null;
+        decimal cost = 0;
+        var created = services.Clock.GetUtcNow().ToUnixTimeSeconds();
+        var includeUsage = context.Request.StreamOptions?.IncludeUsage == true;
+        var started_ = false;
+
+        try
+        {
+            await foreach (var @event in events.WithCancellation(cancellationToken))
+            {
+                if (!started_)
+                {
+                    if (@event.Type == CompletionStreamEvent.Failed)
+                    {
+                        context.Status = "error";
+                        context.Error = @event.Error;
+                        route = @event.Route;
+                        await TypedResults.Problem("No model could answer: " + @event.Error,
+                            statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
+                        return;
+                    }
+                    route = @event.Route ?? route;
+                    if (route is not null)
+                    {
+                        ChatCompletionsApi.SetRouteHeaders(http.Response, route);
+                    }
+                    http.Response.ContentType = "text/event-stream";
+                    http.Response.Headers.CacheControl = "no-cache";
+                    http.Response.Headers["X-Accel-Buffering"] = "no";
+                    await WriteChunkAsync(http, Chunk(created, route, new ChunkDelta("assistant", ""), null), cancellationToken);
+                    started_ = true;
+                }
+
+                switch (@event.Type)
+                {
+                    case CompletionStreamEvent.Delta when !string.IsNullOrEmpty(@event.Text):
+                        await WriteChunkAsync(http, Chunk(created, route, new ChunkDelta(null, @event.Text), null), cancellationToken);
+                        break;
+                    case CompletionStreamEvent.Done:
+                        route = @event.Route ?? route;
+                        usage = @event.Usage;
+                        cost = @event.CostUsd ?? 0;
+                        await WriteChunkAsync(http, Chunk(created, route, new ChunkDelta(null, null), @event.FinishReason ?? "stop"), cancellationToken);
+                        if (includeUsage && usage is not null)
+                        {
+                            await WriteChunkAsync(http, new ChatCompletionChunk(context.RequestId, "chat.completion.chunk", created, route?.Deployment ?? "", [],
+                                new CompletionUsage(usage.InputTokens, usage.OutputTokens, usage.InputTokens + usage.OutputTokens)), cancellationToken);
+                        }
+                        await http.Response.Body.WriteAsync(Done, cancellationToken);
+                        await http.Response.Body.FlushAsync(cancellationToken);
+                        return;
+                    case CompletionStreamEvent.Failed:
+                        context.Status = "error";
+                        context.Error = @event.Error;
+                        await WriteErrorAsync(http, @event.Error ?? "The stream failed.", cancellationToken);
+                        return;
+                }
+            }
+
+            if (started_)
+            {
+                context.Status = "error";
+                context.Error = "the stream ended without completing";
+                await WriteErrorAsync(http, context.Error, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            context.Status = "error";
+            context.Error = "client disconnected";
+        }
+        catch (Exception ex) when (ex is Clients.DownstreamException or HttpRequestException or IOException or JsonException)
+        {
+            LogStreamFailed(logger, ex);
+            context.Status = "error";
+            context.Error = "the stream from the router broke";
+            if (started_)
+            {
+                await WriteErrorAsync(http, context.Error, CancellationToken.None);
+            }
+            else
+            {
+                await TypedResults.Problem("The stream from the router broke before it started.",
+                    statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
+            }
+        }
+        finally
+        {
+            services.Events.Publish(InferenceEvents.From(context, route, usage, cost, started, services.Clock.GetUtcNow()));
+        }
+    }
+
+    private ChatCompletionChunk Chunk(long created, RouteDecision? route, ChunkDelta delta, string? finishReason) =>
+        new(context.RequestId, "chat.completion.chunk", created, route?.Deployment ?? "", [new ChunkChoice(0, delta, finishReason)]);
+
+    private static async Task WriteChunkAsync(HttpContext http, ChatCompletionChunk chunk, CancellationToken cancellationToken)
+    {
+        await http.Response.Body.WriteAsync(DataPrefix, cancellationToken);
+        await JsonSerializer.SerializeAsync(http.Response.Body, chunk, OpenAIJsonContext.Default.ChatCompletionChunk, cancellationToken);
+        await http.Response.Body.WriteAsync(EventEnd, cancellationToken);
+        await http.Response.Body.FlushAsync(cancellationToken);
+    }
+
+    private static async Task WriteErrorAsync(HttpContext http, string message, CancellationToken cancellationToken)
+    {
+        var error = new StringBuilder("data: {\"error\":{\"type\":\"upstream_error\",\"message\":")
+            .Append(JsonSerializer.Serialize(message, ErrorJsonContext.Default.String))
+            .Append("}}\n\n")
+            .ToString();
+        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(error), cancellationToken);
+        await http.Response.Body.FlushAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Streaming a chat completion failed")]
+    private static partial void LogStreamFailed(ILogger logger, Exception ex);
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+internal sealed partial class ErrorJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

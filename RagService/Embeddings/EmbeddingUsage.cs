@@ -1,0 +1,3 @@
+namespace AiAspire.RagService.Embeddings;
+
+public sealed record EmbeddingUsage(long PromptTokens, long TotalTokens);

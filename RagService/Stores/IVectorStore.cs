@@ -1,0 +1,25 @@
+namespace AiAspire.RagService.Stores;
+
+/// <summary>
+/// Where chunks and their vectors live, per tenant. Every call names the tenant; nothing crosses tenants.
+/// Implementations: <see cref="EmbeddedVectorStore"/> (in process, persisted to disk); Qdrant comes later.
+/// </summary>
+public interface IVectorStore
+{
+    /// <summary>Stores <paramref name="document"/> with exactly <paramref name="chunks"/>, replacing any document of the same id and all its chunks.</summary>
+    Task UpsertDocumentAsync(StoredDocument document, IReadOnlyList<StoredChunk> chunks, CancellationToken cancellationToken);
+
+    /// <summary>Removes the document and its chunks; false when the tenant has no such document.</summary>
+    Task<bool> DeleteDocumentAsync(string tenant, string documentId, CancellationToken cancellationToken);
+
+    Task<StoredDocument?> GetDocumentAsync(string tenant, string documentId, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's documents, optionally of one collection, ordered by collection then id.</summary>
+    Task<IReadOnlyList<StoredDocument>> ListDocumentsAsync(string tenant, string? collection, CancellationToken cancellationToken);
+
+    /// <summary>How many chunks a search of this tenant, collection and model would scan: zero means there is no need to embed a query.</summary>
+    Task<long> CountChunksAsync(string tenant, string collection, string embeddingModel, CancellationToken cancellationToken);
+
+    /// <summary>At most <see cref="VectorSearchRequest.TopK"/> matches scoring at least <see cref="VectorSearchRequest.MinScore"/>, best first.</summary>
+    Task<IReadOnlyList<VectorMatch>> SearchAsync(VectorSearchRequest request, CancellationToken cancellationToken);
+}

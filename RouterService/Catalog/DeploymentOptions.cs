@@ -1,0 +1,27 @@
+namespace AiAspire.RouterService.Catalog;
+
+/// <summary>One model deployment the router may call.</summary>
+public sealed class DeploymentOptions
+{
+    /// <summary>"offline", "openai", "openai-compatible", "azure-openai" or "anthropic".</summary>
+    public string Provider { get; set; } = "";
+
+    /// <summary>Base URL of the provider's API; required for openai-compatible and azure-openai.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The provider's model id (or Azure deployment name); defaults to the deployment name.</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>Name of a provider credential under <c>Providers:&lt;name&gt;:ApiKey</c>, e.g. "OpenAI".</summary>
+    public string? Credential { get; set; }
+
+    /// <summary>An inline key, for OpenAI-compatible servers that need one; prefer <see cref="Credential"/>.</summary>
+    public string? ApiKey { get; set; }
+
+    public int ContextWindow { get; set; } = 8_192;
+    public int MaxOutputTokens { get; set; } = 1_024;
+    public decimal InputPricePer1M { get; set; }
+    public decimal OutputPricePer1M { get; set; }
+    public int Tier { get; set; } = 1;
+    public bool Enabled { get; set; } = true;
+}

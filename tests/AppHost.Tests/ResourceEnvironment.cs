@@ -1,0 +1,17 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace AiAspire.AppHost.Tests;
+
+internal static class ResourceEnvironment
+{
+    /// <summary>A resource's environment as the given operation would see it, without starting anything.</summary>
+    public static async Task<Dictionary<string, string>> OfAsync(IResource resource, DistributedApplicationOperation operation)
+    {
+        // Obsolete in favour of ExecutionConfigurationBuilder, whose use needs a running execution context;
+        // this remains the way to read an unstarted model's environment.
+#pragma warning disable CS0618
+        return await ((IResourceWithEnvironment)resource).GetEnvironmentVariableValuesAsync(operation);
+#pragma warning restore CS0618
+    }
+}
