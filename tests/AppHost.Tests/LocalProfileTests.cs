@@ -23,7 +23,7 @@ public sealed class LocalProfileTests
         Assert.Contains(cache.Annotations, a => a is HealthCheckAnnotation);
         Assert.DoesNotContain(builder.Resources, r => r.Name is "events" or "vectors");
 
-        var environment = await ResourceEnvironment.OfAsync(builder.Resources.Single(r => r.Name == "ragservice"), DistributedApplicationOperation.Run);
+        var environment = await ResourceEnvironment.OfAsync(builder.Resources.Single(r => r.Name == "ragservice"), DistributedApplicationOperation.Publish);
         Assert.Equal(Path.Combine(dataPath, "ragservice"), environment["Rag__DataPath"]);
         Assert.False(environment.ContainsKey("ConnectionStrings__vectors"));
     }
@@ -34,12 +34,11 @@ public sealed class LocalProfileTests
         await using var defaults = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Infrastructure:Mode=local"]);
         var key = defaults.Resources.OfType<ParameterResource>().Single(p => p.Name == "dev-api-key");
         Assert.True(key.Secret);
-        Assert.Equal(ParameterExtensions.DevApiKey, await key.GetValueAsync(CancellationToken.None));
+        Assert.Equal(ParameterExtensions.DevApiKey, defaults.Configuration["Parameters:dev-api-key"]);
 
         await using var overridden = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             ["--Infrastructure:Mode=local", "--Parameters:dev-api-key=sk-custom"]);
-        key = overridden.Resources.OfType<ParameterResource>().Single(p => p.Name == "dev-api-key");
-        Assert.Equal("sk-custom", await key.GetValueAsync(CancellationToken.None));
+        Assert.Equal("sk-custom", overridden.Configuration["Parameters:dev-api-key"]);
     }
 
     [Fact]
@@ -50,8 +49,9 @@ public sealed class LocalProfileTests
 
         await using var configured = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             ["--Infrastructure:Mode=local", "--Parameters:openai-api-key=sk-test-openai"]);
-        var environment = await ResourceEnvironment.OfAsync(configured.Resources.Single(r => r.Name == "routerservice"), DistributedApplicationOperation.Run);
-        Assert.Equal("sk-test-openai", environment["Providers__OpenAI__ApiKey"]);
+        Assert.True(configured.Resources.OfType<ParameterResource>().Single(p => p.Name == "openai-api-key").Secret);
+        var environment = await ResourceEnvironment.OfAsync(configured.Resources.Single(r => r.Name == "routerservice"), DistributedApplicationOperation.Publish);
+        Assert.Equal("{openai-api-key.value}", environment["Providers__OpenAI__ApiKey"]);
     }
 
     [Fact]
