@@ -38,7 +38,10 @@ public sealed class PlatformFixture : IAsyncLifetime
             "--Gateway:Port=0",
             "--DcpPublisher:RandomizePorts=true",
         ]);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("AppHost.Resources", LogLevel.Warning)
+            .AddFilter("Aspire", LogLevel.Warning));
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
 
         var router = builder.CreateResourceBuilder<ProjectResource>("routerservice");
