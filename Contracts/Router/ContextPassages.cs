@@ -25,7 +25,7 @@ public static partial class ContextPassages
         foreach (var passage in passages)
         {
             text.Append('[').Append(passage.Number).Append("] source: ").Append(OneLine(passage.Source)).Append('\n')
-                .Append(passage.Text.Replace(Close, "</ context>", StringComparison.Ordinal).Trim()).Append('\n');
+                .Append(Neutralize(passage.Text)).Append('\n');
         }
         return text.Append(Close).ToString();
     }
@@ -55,6 +55,13 @@ public static partial class ContextPassages
         }
         return passages;
     }
+
+    /// <summary>
+    /// A passage's text can neither close the block nor forge a passage: a closing tag is broken and a line shaped
+    /// like a passage header is indented, so documents cannot fake citations.
+    /// </summary>
+    private static string Neutralize(string text) =>
+        HeaderLine().Replace(text.Replace(Close, "</ context>", StringComparison.Ordinal).Trim(), " $0");
 
     private static string OneLine(string value) => value.ReplaceLineEndings(" ").Trim();
 

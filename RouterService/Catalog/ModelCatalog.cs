@@ -16,8 +16,14 @@ public sealed class ModelCatalog(IOptionsMonitor<CatalogOptions> options, IConfi
     public IEnumerable<Deployment> Deployments() =>
         Current.Deployments.Select(entry => Resolve(entry.Key, entry.Value));
 
-    public Deployment? FindDeployment(string name) =>
-        Current.Deployments.TryGetValue(name, out var deployment) ? Resolve(name, deployment) : null;
+    /// <summary>The deployment named <paramref name="name"/> in any case, under the name the catalog spells it.</summary>
+    public Deployment? FindDeployment(string name)
+    {
+        var deployments = Current.Deployments;
+        return deployments.TryGetValue(name, out var deployment)
+            ? Resolve(deployments.Keys.First(key => deployments.Comparer.Equals(key, name)), deployment)
+            : null;
+    }
 
     public RouteOptions? FindRoute(string name) =>
         Current.Routes.TryGetValue(name, out var route) ? route : null;

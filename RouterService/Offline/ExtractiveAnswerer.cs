@@ -104,12 +104,8 @@ public static partial class ExtractiveAnswerer
 
     internal static IEnumerable<string> Sentences(string text)
     {
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var line in Lines(text))
         {
-            if (line.StartsWith('#'))
-            {
-                continue; // a heading names the topic; it is not an answer
-            }
             foreach (var sentence in SentenceBoundary().Split(line))
             {
                 if (sentence.Length > 1)
@@ -117,6 +113,33 @@ public static partial class ExtractiveAnswerer
                     yield return sentence.Trim();
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The text's lines, headings left out and hard-wrapped sentences rejoined: a line continues the one before when
+    /// that one has no closing punctuation and this one starts in lower case (list items and new sentences do not).
+    /// </summary>
+    private static IEnumerable<string> Lines(string text)
+    {
+        string? pending = null;
+        foreach (var line in text.Split('\n', StringSplitOptions.TrimEntries))
+        {
+            if (pending is not null && line.Length > 0 && char.IsLower(line[0]) && !".!?:".Contains(pending[^1]))
+            {
+                pending += " " + line;
+                continue;
+            }
+            if (pending is not null)
+            {
+                yield return pending;
+            }
+            // a heading names the topic; it is not an answer
+            pending = line.Length == 0 || line.StartsWith('#') ? null : line;
+        }
+        if (pending is not null)
+        {
+            yield return pending;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using AiAspire.RouterService.Catalog;
 using AiAspire.RouterService.Offline;
@@ -9,11 +10,11 @@ namespace AiAspire.RouterService.Providers;
 
 /// <summary>
 /// One <see cref="IChatClient"/> adapter per deployment, built once per configuration of that deployment
-/// (a catalog edit yields a new client; the old one is left to the GC).
+/// (a catalog edit replaces it; requests still using the old one finish with it, then it is left to the GC).
 /// </summary>
 public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory loggerFactory)
 {
-    private readonly ConcurrentDictionary<ClientKey, IChatClient> _clients = new();
+    private readonly ConcurrentDictionary<string, (ClientKey Key, IChatClient Client)> _clients = new(StringComparer.OrdinalIgnoreCase);
 
     public IChatClient Get(Deployment deployment)
     {
@@ -23,7 +24,13 @@ public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory 
         }
 
         var key = new ClientKey(deployment.Name, deployment.Options.Provider, deployment.Endpoint, deployment.ModelId, deployment.ApiKey);
-        return _clients.GetOrAdd(key, static (k, factory) => factory.Create(k), this);
+        if (_clients.TryGetValue(deployment.Name, out var cached) && cached.Key == key)
+        {
+            return cached.Client;
+        }
+        var client = Create(key);
+        _clients[deployment.Name] = (key, client);
+        return client;
     }
 
     private IChatClient Create(ClientKey key)
@@ -42,7 +49,12 @@ public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory 
 
     private static IChatClient CreateOpenAI(ClientKey key)
     {
-        var options = new OpenAIClientOptions { NetworkTimeout = TimeSpan.FromSeconds(100) };
+        var options = new OpenAIClientOptions
+        {
+            NetworkTimeout = TimeSpan.FromSeconds(100),
+            // The router's fallback is the retry: one call per recorded attempt, and a failing deployment is left at once.
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        };
         if (key.Endpoint is not null)
         {
             options.Endpoint = new Uri(key.Endpoint);
