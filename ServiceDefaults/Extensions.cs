@@ -32,17 +32,11 @@ public static class Extensions
 
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
-            context.ProblemDetails.Type ??= context.ProblemDetails.Status switch
+            // ASP.NET fills in RFC 9110 links by default; the platform's problems carry its own stable types.
+            if (context.ProblemDetails.Type is null || context.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
             {
-                StatusCodes.Status400BadRequest => ProblemTypes.Validation,
-                StatusCodes.Status401Unauthorized => ProblemTypes.Unauthorized,
-                StatusCodes.Status403Forbidden => ProblemTypes.Forbidden,
-                StatusCodes.Status404NotFound => ProblemTypes.NotFound,
-                StatusCodes.Status413PayloadTooLarge => ProblemTypes.PayloadTooLarge,
-                StatusCodes.Status415UnsupportedMediaType => ProblemTypes.UnsupportedMediaType,
-                >= 500 => ProblemTypes.Internal,
-                _ => null,
-            };
+                context.ProblemDetails.Type = PlatformType(context.ProblemDetails.Status) ?? context.ProblemDetails.Type;
+            }
             context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString()
                 ?? context.HttpContext.TraceIdentifier;
         });
@@ -51,6 +45,19 @@ public static class Extensions
 
         return builder;
     }
+
+    private static string? PlatformType(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest => ProblemTypes.Validation,
+        StatusCodes.Status401Unauthorized => ProblemTypes.Unauthorized,
+        StatusCodes.Status403Forbidden => ProblemTypes.Forbidden,
+        StatusCodes.Status404NotFound => ProblemTypes.NotFound,
+        StatusCodes.Status413PayloadTooLarge => ProblemTypes.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ProblemTypes.UnsupportedMediaType,
+        StatusCodes.Status503ServiceUnavailable => ProblemTypes.Unavailable,
+        >= 500 => ProblemTypes.Internal,
+        _ => null,
+    };
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -13,8 +13,11 @@ public sealed class RagClient(HttpClient http) : ServiceClient(http, "ragservice
     /// <summary>Forwards an OpenAI-format embeddings request as is and returns the raw response.</summary>
     public async Task<(int Status, string ContentType, byte[] Body)> ForwardEmbeddingsAsync(string tenant, Stream body, string? contentType, CancellationToken cancellationToken)
     {
+        // Buffered: the resilience handler may send the request again, and the inbound body can be read only once.
+        using var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer, cancellationToken);
         using var request = Request(HttpMethod.Post, "/v1/embeddings", tenant);
-        request.Content = new StreamContent(body);
+        request.Content = new ByteArrayContent(buffer.ToArray());
         if (contentType is not null)
         {
             request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);

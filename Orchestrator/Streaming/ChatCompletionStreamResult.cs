@@ -83,11 +83,17 @@ public sealed partial class ChatCompletionStreamResult(
                 }
             }
 
+            context.Status = "error";
             if (started_)
             {
-                context.Status = "error";
                 context.Error = "the stream ended without completing";
                 await WriteErrorAsync(http, context.Error, cancellationToken);
+            }
+            else
+            {
+                context.Error = "the stream from the router ended before it started";
+                await TypedResults.Problem("The stream from the router ended before it started.",
+                    statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -42,7 +42,8 @@ public sealed class ValidateStep(IOptionsMonitor<PipelineOptions> options) : IPi
         {
             return "tools and tool_choice are not supported yet.";
         }
-        if ((request.MaxTokens ?? request.MaxCompletionTokens) is < 1 or > 1_000_000)
+        // Both are checked: the infer step prefers max_completion_tokens, so a valid max_tokens must not hide a bad one.
+        if (request.MaxTokens is < 1 or > 1_000_000 || request.MaxCompletionTokens is < 1 or > 1_000_000)
         {
             return "max_tokens / max_completion_tokens must be between 1 and 1000000.";
         }

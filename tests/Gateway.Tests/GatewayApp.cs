@@ -1,0 +1,80 @@
+using AiAspire.Gateway.Authentication;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AiAspire.Gateway.Tests;
+
+/// <summary>
+/// The real gateway in memory, each YARP cluster pointed at its own echo backend on 127.0.0.1, with a dev key and,
+/// per scope, a key holding only that scope and one holding every other.
+/// </summary>
+public sealed class GatewayApp : IAsyncLifetime
+{
+    public const string DevKey = "sk-test-dev-0123456789";
+    public const string AcmeKey = "sk-acme-0123456789";
+    public const string AcmeTenant = "acme";
+
+    public static readonly string[] Clusters = ["orchestrator", "ragservice", "guardrailservice", "routerservice", "feedbackworker"];
+
+    public Dictionary<string, EchoBackend> Backends { get; } = Clusters.ToDictionary(c => c, c => new EchoBackend(c));
+
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+    public static string OnlyKey(string scope) => $"sk-only-{scope}-0123456789";
+
+    public static string WithoutKey(string scope) => $"sk-without-{scope}-0123456789";
+
+    public async Task InitializeAsync()
+    {
+        await Task.WhenAll(Backends.Values.Select(b => b.InitializeAsync()));
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (cluster, backend) in Backends)
+            {
+                builder.UseSetting($"ReverseProxy:Clusters:{cluster}:Destinations:d1:Address", backend.Address);
+            }
+            builder.UseSetting("Gateway:DevApiKey", DevKey);
+            AddKey(builder, "acme", AcmeKey, AcmeTenant, [Scopes.Chat, Scopes.Embeddings]);
+            foreach (var scope in Scopes.All)
+            {
+                AddKey(builder, $"only-{scope}", OnlyKey(scope), $"tenant-only-{scope}", [scope]);
+                AddKey(builder, $"without-{scope}", WithoutKey(scope), $"tenant-without-{scope}", [.. Scopes.All.Where(s => s != scope)]);
+            }
+        });
+        _ = Factory.Server;
+    }
+
+    private static void AddKey(IWebHostBuilder builder, string id, string key, string tenant, string[] scopes)
+    {
+        builder.UseSetting($"Gateway:Keys:{id}:Key", key);
+        builder.UseSetting($"Gateway:Keys:{id}:Tenant", tenant);
+        for (var i = 0; i < scopes.Length; i++)
+        {
+            builder.UseSetting($"Gateway:Keys:{id}:Scopes:{i}", scopes[i]);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Task.WhenAll(Backends.Values.Select(b => b.DisposeAsync()));
+    }
+
+    public void Reset()
+    {
+        foreach (var backend in Backends.Values)
+        {
+            backend.Received.Clear();
+        }
+    }
+
+    public IEnumerable<EchoedRequest> AllReceived => Backends.Values.SelectMany(b => b.Received);
+
+    public HttpClient CreateClient()
+    {
+        var client = Factory.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(30);
+        return client;
+    }
+}
