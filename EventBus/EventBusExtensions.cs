@@ -1,4 +1,5 @@
 using AiAspire.Contracts.Events;
+using AiAspire.EventBus.Kafka;
 using AiAspire.EventBus.Publishing;
 using AiAspire.EventBus.RedisStreams;
 using Microsoft.Extensions.Configuration;
@@ -10,10 +11,11 @@ using StackExchange.Redis;
 
 namespace AiAspire.EventBus;
 
-public static partial class EventBusExtensions
+public static class EventBusExtensions
 {
     /// <summary>
-    /// The publisher and its send loop over Redis Streams (connection string <c>cache</c>, registered by the service).
+    /// The publisher and its send loop: over Kafka when the connection string <c>events</c> (bootstrap servers) is set,
+    /// else over Redis Streams (connection string <c>cache</c>, whose multiplexer the service registers).
     /// </summary>
     public static IHostApplicationBuilder AddEventBus(this IHostApplicationBuilder builder)
     {
@@ -21,18 +23,28 @@ public static partial class EventBusExtensions
             .BindConfiguration(EventBusOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.PostConfigure<EventBusOptions>(o =>
+            o.SpillPath = Path.GetFullPath(o.SpillPath ?? Path.Combine("data", "eventbus"), contentRoot));
 
         builder.Services.AddSingleton(new EventSource(new Uri($"/aiaspire/{builder.Environment.ApplicationName.ToLowerInvariant()}", UriKind.Relative)));
         builder.Services.AddSingleton<EventPublisher>();
         builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventPublisher>());
-        builder.Services.AddSingleton<IEventTransport, RedisStreamsTransport>();
         builder.Services.AddHostedService<EventSendLoop>();
 
-        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("events")))
+        if (KafkaBootstrapServers(builder) is { } bootstrapServers)
         {
-            // Kafka is the containers profile's bus; its transport lands with the event-bus issue. Until then
-            // the same events flow over Redis Streams, which that profile also runs.
-            builder.Services.AddHostedService(sp => new StartupNotice(sp.GetRequiredService<ILogger<StartupNotice>>()));
+            builder.Services.AddOptions<KafkaOptions>()
+                .BindConfiguration(KafkaOptions.Section)
+                .ValidateDataAnnotations()
+                .ValidateOnStart();
+            builder.Services.AddSingleton(new KafkaConnection(bootstrapServers));
+            builder.Services.AddSingleton<KafkaTopics>();
+            builder.Services.AddSingleton<IEventTransport, KafkaTransport>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IEventTransport, RedisStreamsTransport>();
         }
 
         return builder;
@@ -44,6 +56,18 @@ public static partial class EventBusExtensions
         where THandler : class, IEventHandler<TEvent>
     {
         builder.Services.AddScoped<IEventHandler<TEvent>, THandler>();
+        if (KafkaBootstrapServers(builder) is not null)
+        {
+            builder.Services.AddHostedService(sp => new KafkaConsumer<TEvent>(
+                sp.GetRequiredService<KafkaConnection>(),
+                sp.GetRequiredService<KafkaTopics>(),
+                sp.GetRequiredService<IServiceScopeFactory>(),
+                consumerGroup,
+                sp.GetRequiredService<IOptions<EventBusOptions>>(),
+                sp.GetRequiredService<IOptions<KafkaOptions>>(),
+                sp.GetRequiredService<ILogger<KafkaConsumer<TEvent>>>()));
+            return builder;
+        }
         builder.Services.AddHostedService(sp => new RedisStreamsConsumer<TEvent>(
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<IServiceScopeFactory>(),
@@ -53,17 +77,6 @@ public static partial class EventBusExtensions
         return builder;
     }
 
-    private sealed partial class StartupNotice(ILogger<StartupNotice> logger) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            LogKafkaPending();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "ConnectionStrings:events is set, but the Kafka transport is not built yet: events go to Redis Streams")]
-        private partial void LogKafkaPending();
-    }
+    private static string? KafkaBootstrapServers(IHostApplicationBuilder builder) =>
+        builder.Configuration.GetConnectionString("events") is { Length: > 0 } servers ? servers : null;
 }

@@ -1,5 +1,7 @@
 using AiAspire.Contracts.Events;
 using AiAspire.EventBus;
+using AiAspire.FeedbackWorker.Alerts;
+using AiAspire.FeedbackWorker.Datasets;
 using AiAspire.FeedbackWorker.Projections;
 using AiAspire.FeedbackWorker.Quality;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +16,8 @@ public static class Extensions
         builder.AddRedisClient("cache");
         builder.AddEventBus();
         builder.AddEventHandler<InferenceCompleted, InferenceProjection>("feedbackworker");
+        builder.AddEventHandler<FeedbackSubmitted, FeedbackProjection>("feedbackworker");
+        builder.AddEventHandler<InteractionCaptured, InteractionProjection>("feedbackworker");
 
         builder.Services.AddOptions<ProjectionOptions>()
             .BindConfiguration(ProjectionOptions.Section)
@@ -21,6 +25,22 @@ public static class Extensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<QualityReadModel>();
+
+        builder.Services.AddOptions<AlertOptions>()
+            .BindConfiguration(AlertOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHttpClient<AlertWebhook>();
+
+        builder.Services.AddOptions<DatasetOptions>()
+            .BindConfiguration(DatasetOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.PostConfigure<DatasetOptions>(o =>
+            o.Path = Path.GetFullPath(o.Path ?? Path.Combine("data", "datasets"), contentRoot));
+        builder.Services.AddSingleton<DatasetExporter>();
+        builder.Services.AddHostedService<AlertEvaluator>();
 
         return builder;
     }

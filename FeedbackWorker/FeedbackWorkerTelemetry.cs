@@ -20,6 +20,9 @@ public static class FeedbackWorkerTelemetry
     public static readonly Counter<long> Rejected = Meter.CreateCounter<long>(
         "aiaspire.feedback.rejected", "{event}", "Events skipped because their figures cannot be counted");
 
+    public static readonly Counter<long> Alerts = Meter.CreateCounter<long>(
+        "aiaspire.feedback.alerts", "{alert}", "Alert rules that fired, by rule");
+
     public static readonly Histogram<double> ProjectionLag = Meter.CreateHistogram<double>(
         "aiaspire.feedback.projection.lag", "s", "Time from an event's timestamp to its projection");
 }

@@ -1,4 +1,5 @@
 using AiAspire.FeedbackWorker;
+using AiAspire.FeedbackWorker.Datasets;
 using AiAspire.FeedbackWorker.Quality;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapQualityApi();
+app.MapDatasetsApi();
 
 app.Run();
 

@@ -6,7 +6,7 @@ public sealed class EventBusOptions
 {
     public const string Section = "EventBus";
 
-    /// <summary>Events waiting to be sent; beyond this, publishing drops and counts.</summary>
+    /// <summary>Events waiting in memory to be sent; beyond this, the buffer is spilled to <see cref="SpillPath"/>.</summary>
     [Range(16, 1_000_000)]
     public int BufferCapacity { get; set; } = 10_000;
 
@@ -23,4 +23,27 @@ public sealed class EventBusOptions
 
     /// <summary>Longest pause between retries of a failed send.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Folder of the spill file, where events wait while the bus is down; relative paths are under the content root.
+    /// Default: <c>data/eventbus</c> under the content root. One process per folder.
+    /// </summary>
+    public string? SpillPath { get; set; }
+
+    /// <summary>How long sends may keep failing before the buffer is spilled to disk.</summary>
+    public TimeSpan SpillAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest a single send may take before it counts as failed.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an entry may sit pending (its consumer crashed, or its handler failed) before it is claimed and retried.</summary>
+    public TimeSpan ClaimIdleTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deliveries of one event before it goes to the dead-letter topic (<c>&lt;topic&gt;.dlq</c>) instead of its handler.</summary>
+    [Range(1, 1_000)]
+    public int MaxDeliveries { get; set; } = 5;
+
+    /// <summary>Events sent to the transport at once (pipelined, in order).</summary>
+    [Range(1, 10_000)]
+    public int SendBatchSize { get; set; } = 256;
 }

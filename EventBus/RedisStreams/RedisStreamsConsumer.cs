@@ -11,7 +11,10 @@ namespace AiAspire.EventBus.RedisStreams;
 
 /// <summary>
 /// Reads one topic in a consumer group and acknowledges each entry only after its handler succeeded.
-/// At start it first re-reads this consumer's own pending entries, so a crash mid-batch redelivers them.
+/// At start it first re-reads this consumer's own pending entries, so a crash mid-batch redelivers them. Entries left
+/// pending longer than <see cref="EventBusOptions.ClaimIdleTime"/> (by any consumer of the group, this one included)
+/// are taken over with XAUTOCLAIM and retried; one delivered <see cref="EventBusOptions.MaxDeliveries"/> times goes to
+/// the dead-letter stream <c>&lt;topic&gt;.dlq</c> instead.
 /// </summary>
 internal sealed partial class RedisStreamsConsumer<TEvent>(
     IConnectionMultiplexer redis,
@@ -28,12 +31,18 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
         var topic = TEvent.Topic;
         var readFrom = "0"; // own pending entries first (one pass, by id), then new ones (">")
         var failures = 0;
+        var nextClaim = DateTime.UtcNow + ClaimInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var db = redis.GetDatabase();
                 await EnsureGroupAsync(db, topic);
+                if (DateTime.UtcNow >= nextClaim)
+                {
+                    await ClaimStuckEntriesAsync(db, topic, stoppingToken);
+                    nextClaim = DateTime.UtcNow + ClaimInterval;
+                }
                 var entries = await db.StreamReadGroupAsync(topic, group.Name, _consumer, readFrom, options.Value.ReadBatchSize);
                 failures = 0;
                 if (entries.Length == 0)
@@ -47,13 +56,9 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
                     continue;
                 }
 
-                foreach (var entry in entries)
-                {
-                    if (await HandleAsync(entry, topic, stoppingToken))
-                    {
-                        await db.StreamAcknowledgeAsync(topic, group.Name, entry.Id);
-                    }
-                }
+                // Entries re-read from the pending list have been delivered before: count, and dead-letter if need be.
+                var deliveries = readFrom == ">" ? null : await DeliveryCountsAsync(db, topic, entries);
+                await HandleAllAsync(db, topic, entries, deliveries, stoppingToken);
                 if (readFrom != ">")
                 {
                     // Walk the pending list once: an entry whose handler failed again stays pending for the next
@@ -77,6 +82,87 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
         }
     }
 
+    private TimeSpan ClaimInterval => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, options.Value.ClaimIdleTime.Ticks / 2));
+
+    private async Task HandleAllAsync(
+        IDatabase db, string topic, StreamEntry[] entries, Dictionary<string, int>? deliveries, CancellationToken stoppingToken)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.IsNull)
+            {
+                continue; // deleted from the stream (trimmed) while pending
+            }
+            var deliveryCount = deliveries?.GetValueOrDefault(entry.Id.ToString(), 1) ?? 1;
+            if (deliveryCount > options.Value.MaxDeliveries)
+            {
+                await DeadLetterAsync(db, topic, entry, deliveryCount - 1);
+                continue;
+            }
+            if (await HandleAsync(entry, topic, deliveryCount, stoppingToken))
+            {
+                await db.StreamAcknowledgeAsync(topic, group.Name, entry.Id);
+            }
+        }
+    }
+
+    /// <summary>Takes over the group's entries pending longer than the claim idle time, a page at a time, and retries them.</summary>
+    private async Task ClaimStuckEntriesAsync(IDatabase db, string topic, CancellationToken stoppingToken)
+    {
+        const int MaxPages = 100; // bounds one pass; the next pass continues from the start
+        RedisValue cursor = "0-0";
+        var minIdle = (long)options.Value.ClaimIdleTime.TotalMilliseconds;
+        for (var page = 0; page < MaxPages && !stoppingToken.IsCancellationRequested; page++)
+        {
+            var claimed = await db.StreamAutoClaimAsync(topic, group.Name, _consumer, minIdle, cursor, options.Value.ReadBatchSize);
+            if (claimed.IsNull)
+            {
+                return;
+            }
+            if (claimed.ClaimedEntries.Length > 0)
+            {
+                LogClaimed(claimed.ClaimedEntries.Length, topic);
+                var deliveries = await DeliveryCountsAsync(db, topic, claimed.ClaimedEntries);
+                await HandleAllAsync(db, topic, claimed.ClaimedEntries, deliveries, stoppingToken);
+            }
+            cursor = claimed.NextStartId;
+            if (cursor == "0-0")
+            {
+                return;
+            }
+        }
+    }
+
+    /// <returns>How often each entry has been delivered, from the group's pending list (XPENDING).</returns>
+    private async Task<Dictionary<string, int>> DeliveryCountsAsync(IDatabase db, string topic, StreamEntry[] entries)
+    {
+        var live = entries.Where(e => !e.IsNull).ToArray();
+        if (live.Length == 0)
+        {
+            return [];
+        }
+        var pending = await db.StreamPendingMessagesAsync(
+            topic, group.Name, live.Length, _consumer, live.Min(e => e.Id), live.Max(e => e.Id));
+        return pending.ToDictionary(p => p.MessageId.ToString(), p => p.DeliveryCount);
+    }
+
+    /// <summary>Copies the entry, as it is, to <c>&lt;topic&gt;.dlq</c> with where it came from, then acknowledges it.</summary>
+    private async Task DeadLetterAsync(IDatabase db, string topic, StreamEntry entry, int failedDeliveries)
+    {
+        NameValueEntry[] fields =
+        [
+            .. entry.Values,
+            new(RedisStreamFields.SourceId, entry.Id),
+            new(RedisStreamFields.Group, group.Name),
+            new(RedisStreamFields.Deliveries, failedDeliveries),
+        ];
+        var deadLetters = DeadLetters.TopicOf(topic);
+        await db.StreamAddAsync(deadLetters, fields, maxLength: options.Value.StreamMaxLength, useApproximateMaxLength: true);
+        await db.StreamAcknowledgeAsync(topic, group.Name, entry.Id);
+        EventBusTelemetry.DeadLettered.Add(1, new KeyValuePair<string, object?>("topic", topic));
+        LogDeadLettered((string?)entry[RedisStreamFields.Id] ?? entry.Id.ToString(), topic, failedDeliveries, deadLetters);
+    }
+
     private async Task EnsureGroupAsync(IDatabase db, string topic)
     {
         if (group.Created)
@@ -94,7 +180,7 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
     }
 
     /// <returns>True when the entry is done with: handled, or unreadable (then logged, never retried).</returns>
-    private async Task<bool> HandleAsync(StreamEntry entry, string topic, CancellationToken stoppingToken)
+    private async Task<bool> HandleAsync(StreamEntry entry, string topic, int deliveryCount, CancellationToken stoppingToken)
     {
         var body = entry[RedisStreamFields.Event];
         if (body.IsNull)
@@ -115,7 +201,7 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
         {
             var (envelope, decoded) = EventEnvelope.Decode<TEvent>((byte[])body!);
             @event = decoded;
-            context = new EventContext(envelope.Id!, topic, envelope.Time, 1);
+            context = new EventContext(envelope.Id!, topic, envelope.Time, deliveryCount);
             activity?.SetTag("messaging.message.id", envelope.Id);
         }
         catch (FormatException ex)
@@ -140,6 +226,12 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Claimed {Count} entries of {Topic} left pending too long")]
+    private partial void LogClaimed(int count, string topic);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} on {Topic} failed {Deliveries} deliveries: moved to {DeadLetterTopic}")]
+    private partial void LogDeadLettered(string eventId, string topic, int deliveries, string deadLetterTopic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event bus unavailable while reading {Topic} (failure {Failures}); retrying")]
     private partial void LogBusUnavailable(Exception ex, string topic, int failures);

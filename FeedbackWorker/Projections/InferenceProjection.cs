@@ -26,7 +26,8 @@ public sealed partial class InferenceProjection(
 
     // KEYS: applied marker, models set, series set, totals hash, minute hash.
     // ARGV: marker TTL ms, minute TTL ms, model, series member, then (field, increment) pairs.
-    private const string ApplyScript = """
+    // Shared with FeedbackProjection: every event type is deduped and counted the same way.
+    internal const string ApplyScript = """
         if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
           return 0
         end
@@ -82,6 +83,8 @@ public sealed partial class InferenceProjection(
         Increment(values, QualityFields.GuardBlocks, @event.GuardBlocked ? 1 : 0);
         Increment(values, QualityFields.LatencySumMicroseconds, (long)Math.Round(@event.LatencyMs * 1000));
         Increment(values, QualityFields.LatencyBucket(LatencyHistogram.BucketOf(@event.LatencyMs)), 1);
+
+        await redis.GetDatabase().SetAddAsync(QualityKeys.Tenants, @event.Tenant).WaitAsync(cancellationToken);
 
         var applied = (long)await redis.GetDatabase().ScriptEvaluateAsync(ApplyScript, keys, [.. values]).WaitAsync(cancellationToken);
         if (applied == 0)

@@ -14,6 +14,8 @@ internal static class QualityFields
     public const string CacheHits = "cache_hits";
     public const string GuardBlocks = "guard_blocks";
     public const string LatencySumMicroseconds = "latency_us_sum";
+    public const string FeedbackUp = "feedback_up";
+    public const string FeedbackDown = "feedback_down";
 
     /// <summary>Prefix of the latency histogram's bucket counts: <c>lat:17</c> counts bucket 17.</summary>
     public const string LatencyBucketPrefix = "lat:";

@@ -15,6 +15,14 @@ internal sealed class FigureTally
     public long TokensIn { get; private set; }
     public long TokensOut { get; private set; }
     public long CostNanoUsd { get; private set; }
+    public long CacheHits { get; private set; }
+    public long GuardBlocks { get; private set; }
+    public long FeedbackUp { get; private set; }
+    public long FeedbackDown { get; private set; }
+
+    public decimal CostUsd => CostNanoUsd / QualityFields.NanoUsdPerUsd;
+
+    public double LatencyMs(double quantile) => Math.Round(_latency.ValueAtQuantile(quantile), 3);
 
     public static FigureTally From(HashEntry[] hash)
     {
@@ -33,6 +41,10 @@ internal sealed class FigureTally
                 case QualityFields.TokensIn: tally.TokensIn = value; break;
                 case QualityFields.TokensOut: tally.TokensOut = value; break;
                 case QualityFields.CostNanoUsd: tally.CostNanoUsd = value; break;
+                case QualityFields.CacheHits: tally.CacheHits = value; break;
+                case QualityFields.GuardBlocks: tally.GuardBlocks = value; break;
+                case QualityFields.FeedbackUp: tally.FeedbackUp = value; break;
+                case QualityFields.FeedbackDown: tally.FeedbackDown = value; break;
                 default:
                     if (field.StartsWith(QualityFields.LatencyBucketPrefix, StringComparison.Ordinal)
                         && int.TryParse(field.AsSpan(QualityFields.LatencyBucketPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var bucket)
@@ -54,15 +66,41 @@ internal sealed class FigureTally
         TokensIn += other.TokensIn;
         TokensOut += other.TokensOut;
         CostNanoUsd += other.CostNanoUsd;
+        CacheHits += other.CacheHits;
+        GuardBlocks += other.GuardBlocks;
+        FeedbackUp += other.FeedbackUp;
+        FeedbackDown += other.FeedbackDown;
         _latency.Merge(other._latency);
     }
 
-    public QualityFigures ToFigures() => new(
+    public QualityFigures ToFigures() => new(Requests, Errors, LatencyMs(0.50), LatencyMs(0.95), TokensIn, TokensOut, CostUsd);
+
+    public ModelComparison ToComparison(string model) => new(
+        model,
         Requests,
         Errors,
-        Math.Round(_latency.ValueAtQuantile(0.50), 3),
-        Math.Round(_latency.ValueAtQuantile(0.95), 3),
+        Requests == 0 ? 0 : Math.Round((double)Errors / Requests, 4),
+        LatencyMs(0.50),
+        LatencyMs(0.95),
+        LatencyMs(0.99),
+        CostUsd,
+        Requests == 0 ? 0 : Math.Round(CostUsd / Requests, 9),
+        FeedbackUp,
+        FeedbackDown,
+        FeedbackUp + FeedbackDown == 0 ? null : Math.Round((double)FeedbackUp / (FeedbackUp + FeedbackDown), 4));
+
+    public QualityPoint ToPoint(DateTimeOffset start) => new(
+        start,
+        Requests,
+        Errors,
+        LatencyMs(0.50),
+        LatencyMs(0.95),
+        LatencyMs(0.99),
         TokensIn,
         TokensOut,
-        CostNanoUsd / QualityFields.NanoUsdPerUsd);
+        CostUsd,
+        CacheHits,
+        GuardBlocks,
+        FeedbackUp,
+        FeedbackDown);
 }

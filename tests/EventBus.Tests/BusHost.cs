@@ -3,6 +3,7 @@ using AiAspire.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace AiAspire.EventBus.Tests;
@@ -16,8 +17,14 @@ internal sealed class BusHost : IAsyncDisposable
 
     public IEventPublisher Publisher => _host.Services.GetRequiredService<IEventPublisher>();
 
-    public static async Task<BusHost> StartAsync(RedisServer redis, string group, Inbox inbox)
+    public string SpillPath { get; private init; } = "";
+
+    /// <param name="spillPath">The publisher's spill folder; a fresh temporary one when null.</param>
+    /// <param name="settings">More EventBus configuration, e.g. <c>EventBus:BufferCapacity</c>.</param>
+    public static async Task<BusHost> StartAsync(
+        RedisServer redis, string group, Inbox inbox, string? spillPath = null, IDictionary<string, string?>? settings = null)
     {
+        spillPath ??= NewSpillPath();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ApplicationName = "EventBus.Tests",
@@ -28,8 +35,22 @@ internal sealed class BusHost : IAsyncDisposable
         {
             ["EventBus:IdlePollInterval"] = "00:00:00.050",
             ["EventBus:MaxRetryDelay"] = "00:00:01",
+            ["EventBus:SpillAfter"] = "00:00:00.500",
+            ["EventBus:SendTimeout"] = "00:00:01",
+            ["EventBus:SpillPath"] = spillPath,
         });
-        builder.Services.AddLogging();
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        builder.Services.AddLogging(logging =>
+        {
+            // BUS_TEST_LOG=1 shows the bus's own account of a failing test.
+            if (Environment.GetEnvironmentVariable("BUS_TEST_LOG") is not null)
+            {
+                logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
+            }
+        });
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => redis.Connect());
         builder.Services.AddSingleton(inbox);
         builder.Services.AddSingleton(new HandlerGroup(group));
@@ -39,13 +60,21 @@ internal sealed class BusHost : IAsyncDisposable
 
         var host = builder.Build();
         await host.StartAsync();
-        return new BusHost(host);
+        return new BusHost(host) { SpillPath = spillPath };
     }
+
+    public static string NewSpillPath() => Path.Combine(Path.GetTempPath(), "aiaspire-spill-" + Guid.NewGuid().ToString("N"));
 
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await _host.StopAsync(timeout.Token);
         _host.Dispose();
+        // Keep a folder with unsent events: a test may start the next host on it.
+        var spill = new FileInfo(Path.Combine(SpillPath, "events.spill"));
+        if (Directory.Exists(SpillPath) && (!spill.Exists || spill.Length == 0))
+        {
+            Directory.Delete(SpillPath, recursive: true);
+        }
     }
 }

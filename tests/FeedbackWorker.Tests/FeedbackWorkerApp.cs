@@ -8,16 +8,19 @@ namespace AiAspire.FeedbackWorker.Tests;
 /// <summary>The whole FeedbackWorker in memory (consumer included), on a throwaway redis-server.</summary>
 public sealed class FeedbackWorkerApp : IAsyncLifetime
 {
-    private sealed class Factory(RedisServer redis) : WebApplicationFactory<Program>
+    private sealed class Factory(RedisServer redis, string scratch) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("ConnectionStrings:cache", redis.ConnectionString);
             builder.UseSetting("EventBus:IdlePollInterval", "00:00:00.050");
             builder.UseSetting("EventBus:MaxRetryDelay", "00:00:01");
+            builder.UseSetting("EventBus:SpillPath", Path.Combine(scratch, "spill"));
+            builder.UseSetting("Datasets:Path", Path.Combine(scratch, "datasets"));
         }
     }
 
+    private readonly string _scratch = Path.Combine(Path.GetTempPath(), "aiaspire-feedbackworker-" + Guid.NewGuid().ToString("N"));
     private Factory? _factory;
 
     public RedisServer Redis { get; } = new();
@@ -27,7 +30,7 @@ public sealed class FeedbackWorkerApp : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Redis.InitializeAsync();
-        _factory = new Factory(Redis);
+        _factory = new Factory(Redis, _scratch);
         _ = _factory.Server; // starts the host, and with it the consumer
     }
 
@@ -48,5 +51,9 @@ public sealed class FeedbackWorkerApp : IAsyncLifetime
             await _factory.DisposeAsync();
         }
         await Redis.DisposeAsync();
+        if (Directory.Exists(_scratch))
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
     }
 }
