@@ -1,5 +1,6 @@
 using AiAspire.EventBus;
 using AiAspire.Orchestrator.Clients;
+using AiAspire.Orchestrator.Feedback;
 using AiAspire.Orchestrator.Pipeline;
 using AiAspire.Orchestrator.Pipeline.Steps;
 using Polly;
@@ -15,6 +16,9 @@ public static class Extensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section);
+        builder.Services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section);
+        builder.Services.AddSingleton<ResponseLedger>();
+        builder.Services.AddSingleton<AnswerRecorder>();
 
         builder.Services.AddHttpClient<GuardrailClient>(http => http.BaseAddress = new("https+http://guardrailservice"));
         builder.Services.AddHttpClient<RagClient>(http => http.BaseAddress = new("https+http://ragservice"));

@@ -1,5 +1,6 @@
 using AiAspire.Orchestrator;
 using AiAspire.Orchestrator.Api;
+using AiAspire.Orchestrator.Feedback;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapChatCompletionsApi();
+app.MapFeedbackApi();
 
 app.Run();
 

@@ -5,10 +5,11 @@ using AiAspire.RagService.Retrieval;
 using AiAspire.RagService.Stores;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Qdrant.Client;
 
 namespace AiAspire.RagService;
 
-public static partial class Extensions
+public static class Extensions
 {
     /// <summary>Folder of the embedded vector store (AppHost sets <c>Rag__DataPath</c>); defaults to <c>data/</c> under the content root.</summary>
     public const string DataPathKey = "Rag:DataPath";
@@ -32,20 +33,23 @@ public static partial class Extensions
         var dataPath = builder.Configuration[DataPathKey] is { Length: > 0 } configured
             ? configured
             : Path.Combine(builder.Environment.ContentRootPath, "data");
-        services.AddSingleton<IVectorStore>(sp =>
+        // ConnectionStrings:vectors (Qdrant, "Endpoint=…;Key=…") selects Qdrant; without it the embedded index serves.
+        if (builder.Configuration.GetConnectionString("vectors") is { Length: > 0 } vectors)
         {
-            if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("vectors")))
-            {
-                LogQdrantNotYet(sp.GetRequiredService<ILogger<EmbeddedVectorStore>>());
-            }
-            return new EmbeddedVectorStore(dataPath, sp.GetRequiredService<ILogger<EmbeddedVectorStore>>());
-        });
+            var connection = QdrantConnection.Parse(vectors);
+            services.AddSingleton<IQdrantClient>(sp => new QdrantClient(connection.Endpoint, connection.ApiKey, loggerFactory: sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton<IVectorStore, QdrantVectorStore>();
+        }
+        else
+        {
+            services.AddSingleton<IVectorStore>(sp => new EmbeddedVectorStore(dataPath, sp.GetRequiredService<ILogger<EmbeddedVectorStore>>()));
+        }
 
         services.AddSingleton<DocumentIngestor>();
+        services.AddSingleton<IngestionQueue>();
+        services.AddSingleton<IngestionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestionWorker>());
         services.AddSingleton<Retriever>();
         return builder;
     }
-
-    [LoggerMessage(LogLevel.Warning, "ConnectionStrings:vectors is set, but this build has only the embedded vector store; using it")]
-    private static partial void LogQdrantNotYet(ILogger logger);
 }

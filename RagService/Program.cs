@@ -12,6 +12,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapDocumentsApi();
+app.MapIngestionsApi();
 app.MapRetrievalApi();
 app.MapEmbeddingsApi();
 

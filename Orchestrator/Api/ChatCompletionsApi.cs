@@ -47,6 +47,7 @@ public static class ChatCompletionsApi
 
         var completion = context.Completion!;
         services.Events.Publish(InferenceEvents.From(context, completion.Route, completion.Usage, completion.CostUsd, started, services.Clock.GetUtcNow()));
+        await services.Answers.RecordAsync(context, completion.Route);
         SetRouteHeaders(http.Response, completion.Route);
         http.Response.Headers[AiAspireHeaders.Cost] = completion.CostUsd.ToString("0.########", CultureInfo.InvariantCulture);
 

@@ -1,7 +1,8 @@
 using AiAspire.EventBus;
+using AiAspire.Orchestrator.Feedback;
 using AiAspire.Orchestrator.Pipeline;
 
 namespace AiAspire.Orchestrator.Api;
 
 /// <summary>What the chat endpoints need, bundled for <c>[AsParameters]</c>.</summary>
-public sealed record ChatServices(PipelineRunner Pipeline, IEventPublisher Events, TimeProvider Clock, ILoggerFactory LoggerFactory);
+public sealed record ChatServices(PipelineRunner Pipeline, IEventPublisher Events, AnswerRecorder Answers, TimeProvider Clock, ILoggerFactory LoggerFactory);

@@ -21,6 +21,9 @@ public sealed class PipelineContext(string requestId, string tenant, ChatComplet
     public List<GuardFinding> GuardFindings { get; } = [];
     public IReadOnlyList<RetrievedChunk> RetrievedChunks { get; set; } = [];
 
+    /// <summary>The answer as the model wrote it, placeholders and all: what events and datasets may carry.</summary>
+    public System.Text.StringBuilder MaskedAnswer { get; } = new();
+
     /// <summary>The non-streamed answer (unmasked once the output guard has run).</summary>
     public CompletionResponse? Completion { get; set; }
 

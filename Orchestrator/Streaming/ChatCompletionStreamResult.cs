@@ -72,6 +72,10 @@ public sealed partial class ChatCompletionStreamResult(
                             await WriteChunkAsync(http, new ChatCompletionChunk(context.RequestId, "chat.completion.chunk", created, route?.Deployment ?? "", [],
                                 new CompletionUsage(usage.InputTokens, usage.OutputTokens, usage.InputTokens + usage.OutputTokens)), cancellationToken);
                         }
+                        if (route is not null)
+                        {
+                            await services.Answers.RecordAsync(context, route);
+                        }
                         await http.Response.Body.WriteAsync(Done, cancellationToken);
                         await http.Response.Body.FlushAsync(cancellationToken);
                         return;

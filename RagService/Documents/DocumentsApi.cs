@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using AiAspire.Contracts;
 using AiAspire.Contracts.Rag;
 using AiAspire.RagService.Chunking;
@@ -23,9 +24,13 @@ public static class DocumentsApi
         return api;
     }
 
-    public static async Task<Results<Created<IngestDocumentResponse>, Ok<IngestDocumentResponse>, ProblemHttpResult>> IngestDocument(
+    public static async Task<Results<Created<IngestDocumentResponse>, Ok<IngestDocumentResponse>, Ok<IngestBatchResponse>, Accepted<IngestionJobResponse>, ProblemHttpResult>> IngestDocument(
         HttpContext context, [AsParameters] DocumentServices services, CancellationToken cancellationToken)
     {
+        if (context.Request.HasFormContentType)
+        {
+            return await IngestUpload(context, services, cancellationToken);
+        }
         var (request, problem) = await JsonBody.ReadAsync(context.Request, ContractsJsonContext.Default.IngestDocumentRequest, cancellationToken);
         if (problem is not null)
         {
@@ -68,6 +73,131 @@ public static class DocumentsApi
         return deleted ? TypedResults.NoContent() : NotFound(id);
     }
 
+    /// <summary>
+    /// A multipart upload: one or more files (.txt, .md, .html, .pdf, .json) plus optional form fields <c>collection</c>,
+    /// <c>metadata</c> (a JSON object of strings, applied to every file) and <c>id</c> (one file only). Every file is read
+    /// and checked before any is stored, so an unsupported (415), unreadable (400) or oversized (413) file stores nothing.
+    /// Large uploads (see <see cref="IngestionOptions.BackgroundThresholdFiles"/>) are answered 202 with a job to poll at
+    /// <c>/api/ingestions/{id}</c>.
+    /// </summary>
+    private static async Task<Results<Created<IngestDocumentResponse>, Ok<IngestDocumentResponse>, Ok<IngestBatchResponse>, Accepted<IngestionJobResponse>, ProblemHttpResult>> IngestUpload(
+        HttpContext context, DocumentServices services, CancellationToken cancellationToken)
+    {
+        var options = services.Options.CurrentValue;
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge("The upload is too large.");
+        }
+        catch (InvalidDataException ex)
+        {
+            return JsonBody.Validation($"The multipart body is malformed or exceeds a limit: {ex.Message}");
+        }
+        catch (IOException)
+        {
+            return JsonBody.Validation("The multipart body ended early.");
+        }
+
+        if (form.Files.Count == 0)
+        {
+            return JsonBody.Validation("A multipart upload needs at least one file part.");
+        }
+        if (form.Files.Count > options.MaxUploadFiles)
+        {
+            return JsonBody.Validation($"At most {options.MaxUploadFiles} files per upload.");
+        }
+        var collection = form["collection"].Count == 0 ? Identifiers.DefaultCollection : form["collection"].ToString();
+        if (!Identifiers.IsValid(collection))
+        {
+            return JsonBody.Validation($"'collection' must be {Identifiers.Rule}.");
+        }
+        var id = form["id"].Count == 0 ? null : form["id"].ToString();
+        if (id is not null && (!Identifiers.IsValid(id) || form.Files.Count != 1))
+        {
+            return JsonBody.Validation($"'id' must be {Identifiers.Rule}, and names a document only in an upload of one file.");
+        }
+        Dictionary<string, string>? metadata = null;
+        if (form["metadata"].Count > 0)
+        {
+            try
+            {
+                metadata = JsonSerializer.Deserialize(form["metadata"].ToString(), DocumentsJsonContext.Default.DictionaryStringString);
+            }
+            catch (JsonException)
+            {
+                return JsonBody.Validation("'metadata' must be a JSON object of string values.");
+            }
+            if (InvalidMetadata(metadata, options) is { } invalidMetadata)
+            {
+                return invalidMetadata;
+            }
+        }
+
+        var documents = new List<DocumentToIngest>(form.Files.Count);
+        foreach (var file in form.Files)
+        {
+            var name = Path.GetFileName(file.FileName);
+            if (!DocumentTextExtractor.IsSupported(name))
+            {
+                return TypedResults.Problem(
+                    $"'{name}' is not a supported file type; use one of {string.Join(", ", DocumentTextExtractor.SupportedExtensions)}. Nothing was ingested.",
+                    statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported file type", type: ProblemTypes.UnsupportedMediaType);
+            }
+            if (file.Length > options.MaxUploadBytes)
+            {
+                return TooLarge($"'{name}' has {file.Length} bytes; at most {options.MaxUploadBytes} per file. Nothing was ingested.");
+            }
+            ExtractedDocument extracted;
+            try
+            {
+                using var buffer = new MemoryStream((int)file.Length);
+                await file.CopyToAsync(buffer, cancellationToken);
+                extracted = DocumentTextExtractor.Extract(name, buffer.ToArray());
+            }
+            catch (DocumentExtractionException ex)
+            {
+                return JsonBody.Validation($"'{name}': {ex.Message} Nothing was ingested.");
+            }
+            if (string.IsNullOrWhiteSpace(extracted.Text))
+            {
+                return JsonBody.Validation($"'{name}' holds no text. Nothing was ingested.");
+            }
+            if (extracted.Text.Length > options.MaxDocumentChars)
+            {
+                return TooLarge($"'{name}' has {extracted.Text.Length} characters of text; at most {options.MaxDocumentChars} per document. Nothing was ingested.");
+            }
+            documents.Add(Prepare(extracted.Text, id, collection, name.Length > MaxSourceChars ? name[..MaxSourceChars] : name, extracted.ContentType, metadata));
+        }
+
+        var tenant = context.GetTenant();
+        if (documents.Count > options.BackgroundThresholdFiles || documents.Sum(d => (long)d.Text.Length) > options.BackgroundThresholdChars)
+        {
+            if (services.Queue.TryEnqueue(tenant, documents) is not { } job)
+            {
+                context.Response.Headers.RetryAfter = "30";
+                return TypedResults.Problem("Too many ingestions are queued; retry later. Nothing was ingested.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy", type: ProblemTypes.Unavailable);
+            }
+            return TypedResults.Accepted($"/api/ingestions/{job.Id}", job.Snapshot());
+        }
+        var results = new List<IngestDocumentResponse>(documents.Count);
+        foreach (var document in documents)
+        {
+            results.Add(await services.Ingestor.IngestAsync(tenant, document, cancellationToken));
+        }
+        if (results.Count > 1)
+        {
+            return TypedResults.Ok(new IngestBatchResponse(results));
+        }
+        return results[0].Status == IngestStatus.Created
+            ? TypedResults.Created($"/api/documents/{results[0].Id}", results[0])
+            : TypedResults.Ok(results[0]);
+    }
+
     private static (DocumentToIngest? Document, ProblemHttpResult? Problem) Validate(IngestDocumentRequest request, IngestionOptions options)
     {
         if (string.IsNullOrWhiteSpace(request.Text))
@@ -76,9 +206,7 @@ public static class DocumentsApi
         }
         if (request.Text.Length > options.MaxDocumentChars)
         {
-            return (null, TypedResults.Problem(
-                $"'text' has {request.Text.Length} characters; at most {options.MaxDocumentChars} per document.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Document too large", type: ProblemTypes.PayloadTooLarge));
+            return (null, TooLarge($"'text' has {request.Text.Length} characters; at most {options.MaxDocumentChars} per document."));
         }
         var collection = request.Collection ?? Identifiers.DefaultCollection;
         if (!Identifiers.IsValid(collection))
@@ -93,11 +221,9 @@ public static class DocumentsApi
         {
             return (null, JsonBody.Validation($"'source' must be at most {MaxSourceChars} characters."));
         }
-        if (request.Metadata is { } metadata && (metadata.Count > options.MaxMetadataEntries
-            || metadata.Any(pair => pair.Key.Length is 0 or > 128 || pair.Value is null || pair.Value.Length > options.MaxMetadataValueChars)))
+        if (InvalidMetadata(request.Metadata, options) is { } invalidMetadata)
         {
-            return (null, JsonBody.Validation(
-                $"'metadata' holds at most {options.MaxMetadataEntries} entries with keys of 1-128 characters and string values of at most {options.MaxMetadataValueChars}."));
+            return (null, invalidMetadata);
         }
 
         DocumentContentType contentType;
@@ -119,11 +245,27 @@ public static class DocumentsApi
                 return (null, JsonBody.Validation($"'contentType' must be \"text\" or \"markdown\", not \"{request.ContentType}\"."));
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.Text)));
-        // Without an id, the same text in the same collection is the same document, so a retry is "unchanged".
-        var id = request.Id ?? "doc-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(collection + "\n" + hash)))[..24];
-        return (new DocumentToIngest(id, collection, request.Source ?? id, contentType, request.Text, hash, request.Metadata), null);
+        return (Prepare(request.Text, request.Id, collection, request.Source, contentType, request.Metadata), null);
     }
+
+    private static DocumentToIngest Prepare(
+        string text, string? id, string collection, string? source, DocumentContentType contentType, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        // Without an id, the same text in the same collection is the same document, so a retry is "unchanged".
+        id ??= "doc-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(collection + "\n" + hash)))[..24];
+        return new DocumentToIngest(id, collection, source ?? id, contentType, text, hash, metadata);
+    }
+
+    private static ProblemHttpResult? InvalidMetadata(IReadOnlyDictionary<string, string>? metadata, IngestionOptions options) =>
+        metadata is not null && (metadata.Count > options.MaxMetadataEntries
+            || metadata.Any(pair => pair.Key.Length is 0 or > 128 || pair.Value is null || pair.Value.Length > options.MaxMetadataValueChars))
+            ? JsonBody.Validation(
+                $"'metadata' holds at most {options.MaxMetadataEntries} entries with keys of 1-128 characters and string values of at most {options.MaxMetadataValueChars}.")
+            : null;
+
+    private static ProblemHttpResult TooLarge(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Document too large", type: ProblemTypes.PayloadTooLarge);
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem($"No document '{id}' in this tenant.", statusCode: StatusCodes.Status404NotFound, title: "Not found", type: ProblemTypes.NotFound);

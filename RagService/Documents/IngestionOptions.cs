@@ -15,4 +15,27 @@ public sealed class IngestionOptions
 
     [Range(1, 65_536)]
     public int MaxMetadataValueChars { get; set; } = 2_048;
+
+    /// <summary>Largest uploaded file accepted, in bytes; larger gets 413.</summary>
+    [Range(1, 1_000_000_000)]
+    public long MaxUploadBytes { get; set; } = 20_000_000;
+
+    /// <summary>Most files in one multipart upload.</summary>
+    [Range(1, 10_000)]
+    public int MaxUploadFiles { get; set; } = 100;
+
+    /// <summary>Uploads of more files than this, or of more text in total than <see cref="BackgroundThresholdChars"/>, are ingested in the background (202).</summary>
+    [Range(0, 10_000)]
+    public int BackgroundThresholdFiles { get; set; } = 10;
+
+    [Range(0, 1_000_000_000)]
+    public long BackgroundThresholdChars { get; set; } = 1_000_000;
+
+    /// <summary>Background jobs waiting at most; beyond that an upload gets 503 and should retry later.</summary>
+    [Range(1, 10_000)]
+    public int MaxQueuedJobs { get; set; } = 32;
+
+    /// <summary>Finished jobs whose status stays readable.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRetainedJobs { get; set; } = 1_000;
 }

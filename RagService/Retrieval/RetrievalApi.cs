@@ -5,12 +5,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AiAspire.RagService.Retrieval;
 
-/// <summary><c>POST /v1/retrieve</c>: the chunks of the tenant's documents nearest to a query.</summary>
+/// <summary><c>POST /v1/retrieve</c>: the chunks of the tenant's documents that best answer a query, hybrid by default.</summary>
 public static class RetrievalApi
 {
     public const int DefaultTopK = 5;
     public const int MaxTopK = 50;
     public const int MaxQueryChars = 8_192;
+    public const int MaxFilterPairs = 16;
+    public const int MaxFilterChars = 256;
 
     public static RouteGroupBuilder MapRetrievalApi(this IEndpointRouteBuilder app)
     {
@@ -51,6 +53,28 @@ public static class RetrievalApi
             return JsonBody.Validation("'minScore' is a cosine similarity between -1 and 1.");
         }
 
-        return TypedResults.Ok(await retriever.RetrieveAsync(context.GetTenant(), collection, request.Query, topK, minScore, cancellationToken));
+        if (request.Filter is { } filter
+            && (filter.Count > MaxFilterPairs || filter.Any(pair => pair.Key.Length is 0 or > MaxFilterChars || pair.Value is null || pair.Value.Length > MaxFilterChars)))
+        {
+            return JsonBody.Validation($"'filter' holds at most {MaxFilterPairs} metadata pairs, with non-empty keys and non-null values of at most {MaxFilterChars} characters.");
+        }
+        RetrievalMode? mode = request.Mode switch
+        {
+            null or "hybrid" => RetrievalMode.Hybrid,
+            "vector" => RetrievalMode.Vector,
+            "keyword" => RetrievalMode.Keyword,
+            _ => null,
+        };
+        if (mode is null)
+        {
+            return JsonBody.Validation("'mode' is \"hybrid\", \"vector\" or \"keyword\".");
+        }
+        if (request.MmrLambda is { } lambda && (lambda is < 0 or > 1 || double.IsNaN(lambda)))
+        {
+            return JsonBody.Validation("'mmrLambda' lies between 0 (most diverse) and 1 (most relevant).");
+        }
+
+        return TypedResults.Ok(await retriever.RetrieveAsync(
+            new RetrievalQuery(context.GetTenant(), collection, request.Query, topK, minScore, request.Filter, mode.Value, request.MmrLambda), cancellationToken));
     }
 }

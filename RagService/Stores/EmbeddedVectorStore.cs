@@ -36,7 +36,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(chunks);
-        ArgumentException.ThrowIfNullOrEmpty(document.Tenant);
+        ArgumentException.ThrowIfNullOrWhiteSpace(document.Tenant);
         ArgumentException.ThrowIfNullOrEmpty(document.Id);
         var entry = new DocumentEntry(document with { ChunkCount = chunks.Count }, [.. chunks.Select(Normalized)]);
         if (entry.Chunks.Any(c => c.Vector.Length != entry.Dimensions || c.Vector.Length == 0))
@@ -66,6 +66,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
 
     public async Task<bool> DeleteDocumentAsync(string tenant, string documentId, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
         if (!_tenants.TryGetValue(tenant, out var slot))
         {
             return false;
@@ -104,6 +105,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
     public Task<IReadOnlyList<VectorMatch>> SearchAsync(VectorSearchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Tenant, nameof(request));
         ArgumentOutOfRangeException.ThrowIfLessThan(request.TopK, 1);
         if (!IndexOf(request.Tenant).Collections.TryGetValue(new CollectionKey(request.Collection, request.EmbeddingModel), out var index))
         {
@@ -114,10 +116,26 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
             throw new ArgumentException($"The query has {request.Vector.Length} dimensions; the collection {index.Dimensions}.", nameof(request));
         }
         var query = Normalize(request.Vector.Span);
-        return Task.FromResult<IReadOnlyList<VectorMatch>>(index.Search(query, request.TopK, request.MinScore));
+        return Task.FromResult<IReadOnlyList<VectorMatch>>(index.Search(query, request.TopK, request.MinScore, request.Filter));
     }
 
-    private TenantIndex IndexOf(string tenant) => _tenants.TryGetValue(tenant, out var slot) ? slot.Index : TenantIndex.Empty;
+    public Task<IReadOnlyList<KeywordMatch>> KeywordSearchAsync(KeywordSearchRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Tenant, nameof(request));
+        ArgumentNullException.ThrowIfNull(request.Query, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.TopK, 1);
+        return Task.FromResult<IReadOnlyList<KeywordMatch>>(
+            IndexOf(request.Tenant).Collections.TryGetValue(new CollectionKey(request.Collection, request.EmbeddingModel), out var index)
+                ? index.SearchKeywords(request.Query, request.TopK, request.Filter)
+                : []);
+    }
+
+    private TenantIndex IndexOf(string tenant)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
+        return _tenants.TryGetValue(tenant, out var slot) ? slot.Index : TenantIndex.Empty;
+    }
 
     /// <summary>Disk first, then memory: if the write fails, readers keep seeing the state a restart would load.</summary>
     private void Commit(string tenant, TenantSlot slot, TenantIndex next)

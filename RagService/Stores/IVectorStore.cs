@@ -1,8 +1,9 @@
 namespace AiAspire.RagService.Stores;
 
 /// <summary>
-/// Where chunks and their vectors live, per tenant. Every call names the tenant; nothing crosses tenants.
-/// Implementations: <see cref="EmbeddedVectorStore"/> (in process, persisted to disk); Qdrant comes later.
+/// Where chunks and their vectors live, per tenant. Every call names the tenant and an implementation applies it itself
+/// (a blank tenant is an <see cref="ArgumentException"/>), so no caller can search, list or change another tenant's data.
+/// Implementations: <see cref="EmbeddedVectorStore"/> (in process, persisted to disk) and <see cref="QdrantVectorStore"/>.
 /// </summary>
 public interface IVectorStore
 {
@@ -22,4 +23,7 @@ public interface IVectorStore
 
     /// <summary>At most <see cref="VectorSearchRequest.TopK"/> matches scoring at least <see cref="VectorSearchRequest.MinScore"/>, best first.</summary>
     Task<IReadOnlyList<VectorMatch>> SearchAsync(VectorSearchRequest request, CancellationToken cancellationToken);
+
+    /// <summary>At most <see cref="KeywordSearchRequest.TopK"/> chunks sharing a term with the query, by BM25 score, best first.</summary>
+    Task<IReadOnlyList<KeywordMatch>> KeywordSearchAsync(KeywordSearchRequest request, CancellationToken cancellationToken);
 }

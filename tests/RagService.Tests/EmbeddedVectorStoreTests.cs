@@ -66,6 +66,19 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Keyword_search_sees_a_reloaded_store_and_replaced_text()
+    {
+        var store = Open();
+        await store.UpsertDocumentAsync(Document("t", "a"), [Chunk("a", 0, 1, 0) with { Text = "old wording about parking" }], default);
+        await store.UpsertDocumentAsync(Document("t", "a", version: 2), [Chunk("a", 0, 1, 0) with { Text = "new wording about bicycles" }], default);
+
+        var reopened = Open();
+
+        Assert.Empty(await reopened.KeywordSearchAsync(new KeywordSearchRequest("t", "default", Model, "parking", 5), default));
+        Assert.Single(await reopened.KeywordSearchAsync(new KeywordSearchRequest("t", "default", Model, "bicycles", 5), default));
+    }
+
+    [Fact]
     public async Task Collections_and_embedding_models_are_searched_apart()
     {
         var store = Open();

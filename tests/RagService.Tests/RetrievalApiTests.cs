@@ -85,6 +85,124 @@ public sealed class RetrievalApiTests(RagServiceFactory app)
         Assert.Empty(result.Chunks);
     }
 
+    private async Task<RetrieveResponse> Retrieve(HttpClient client, RetrieveRequest request)
+    {
+        var response = await client.PostAsJsonAsync("/v1/retrieve", request, Json.RetrieveRequest);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync(Json.RetrieveResponse))!;
+    }
+
+    [Theory]
+    [InlineData("hybrid")]
+    [InlineData("vector")]
+    [InlineData("keyword")]
+    public async Task Every_result_carries_offsets_that_cite_its_text_in_the_document(string mode)
+    {
+        var client = await WithHandbook();
+
+        var result = await Retrieve(client, new RetrieveRequest("vacation days carried over to March", TopK: 10, Mode: mode));
+
+        Assert.NotEmpty(result.Chunks);
+        Assert.All(result.Chunks, c => Assert.Equal(c.Text, Handbook.Markdown[c.Start..c.End]));
+        Assert.Contains("25 days", result.Chunks[0].Text);
+    }
+
+    [Fact]
+    public async Task Modes_report_the_scores_they_ranked_by()
+    {
+        var client = await WithHandbook();
+        const string question = "When must stolen equipment be reported to IT security?";
+
+        var hybrid = await Retrieve(client, new RetrieveRequest(question, TopK: 3));
+        var vector = await Retrieve(client, new RetrieveRequest(question, TopK: 3, Mode: "vector"));
+        var keyword = await Retrieve(client, new RetrieveRequest(question, TopK: 3, Mode: "keyword"));
+
+        Assert.All([hybrid.Chunks[0], vector.Chunks[0], keyword.Chunks[0]], c => Assert.Contains("IT security", c.Text));
+        Assert.All(hybrid.Chunks, c => Assert.NotNull(c.FusedScore));
+        Assert.Equal(hybrid.Chunks.Select(c => c.FusedScore), hybrid.Chunks.Select(c => c.FusedScore).OrderDescending());
+        Assert.All(vector.Chunks, c => Assert.Null(c.FusedScore ?? c.KeywordScore));
+        Assert.Equal(vector.Chunks.Select(c => c.Score), vector.Chunks.Select(c => c.Score).OrderDescending());
+        Assert.All(keyword.Chunks, c => Assert.True(c.KeywordScore > 0));
+        Assert.Equal(keyword.Chunks.Select(c => c.KeywordScore), keyword.Chunks.Select(c => c.KeywordScore).OrderDescending());
+        Assert.True(keyword.Chunks[0].Score > 0.3, "keyword hits carry their cosine similarity too");
+    }
+
+    [Fact]
+    public async Task Keyword_search_finds_an_exact_code_that_embeddings_blur()
+    {
+        var client = app.ClientFor("error-codes");
+        for (var i = 0; i < 12; i++)
+        {
+            var text = $"Error E{4700 + i}: the export job stopped because the storage quota was exceeded. Free some space and retry the export.";
+            (await client.PostAsJsonAsync("/api/documents", new IngestDocumentRequest(text, Id: $"e{4700 + i}"), Json.IngestDocumentRequest)).EnsureSuccessStatusCode();
+        }
+
+        var keyword = await Retrieve(client, new RetrieveRequest("What does error E4711 mean?", TopK: 1, Mode: "keyword"));
+        var hybrid = await Retrieve(client, new RetrieveRequest("What does error E4711 mean?", TopK: 3));
+
+        Assert.Equal("e4711", Assert.Single(keyword.Chunks).DocId);
+        Assert.Contains(hybrid.Chunks, c => c.DocId == "e4711");
+    }
+
+    [Fact]
+    public async Task Filters_keep_only_documents_whose_metadata_match()
+    {
+        var client = app.ClientFor("regional-handbooks");
+        foreach (var region in new[] { "eu", "us" })
+        {
+            var response = await client.PostAsJsonAsync("/api/documents", new IngestDocumentRequest(Handbook.Markdown, Id: $"handbook-{region}",
+                Source: "handbook.md", Metadata: new() { ["region"] = region, ["kind"] = "handbook" }), Json.IngestDocumentRequest);
+            response.EnsureSuccessStatusCode();
+        }
+        const string question = "How many days of paid vacation do I get per year?";
+
+        var all = await Retrieve(client, new RetrieveRequest(question, TopK: 10));
+        var us = await Retrieve(client, new RetrieveRequest(question, TopK: 10, Filter: new() { ["region"] = "us" }));
+        var both = await Retrieve(client, new RetrieveRequest(question, TopK: 10, Filter: new() { ["region"] = "us", ["kind"] = "handbook" }));
+        var none = await Retrieve(client, new RetrieveRequest(question, TopK: 10, Filter: new() { ["region"] = "apac" }));
+
+        Assert.Equal(["handbook-eu", "handbook-us"], all.Chunks.Select(c => c.DocId).Distinct().Order());
+        Assert.Equal(["handbook-us"], us.Chunks.Select(c => c.DocId).Distinct());
+        Assert.Contains("25 days", us.Chunks[0].Text);
+        Assert.Equal(us.Chunks.Select(c => c.ChunkId), both.Chunks.Select(c => c.ChunkId));
+        Assert.Empty(none.Chunks);
+    }
+
+    [Fact]
+    public async Task Mmr_trades_a_duplicate_for_different_content()
+    {
+        var client = app.ClientFor("duplicated-handbooks");
+        foreach (var id in new[] { "copy-1", "copy-2" })
+        {
+            (await client.PostAsJsonAsync("/api/documents", new IngestDocumentRequest(Handbook.Markdown, Id: id), Json.IngestDocumentRequest)).EnsureSuccessStatusCode();
+        }
+        const string question = "How many days of paid vacation do I get per year?";
+
+        var plain = await Retrieve(client, new RetrieveRequest(question, TopK: 2));
+        var diverse = await Retrieve(client, new RetrieveRequest(question, TopK: 2, MmrLambda: 0.5));
+
+        Assert.Equal(plain.Chunks[0].Text, plain.Chunks[1].Text);
+        Assert.Equal(plain.Chunks[0].Text, diverse.Chunks[0].Text);
+        Assert.NotEqual(diverse.Chunks[0].Text, diverse.Chunks[1].Text);
+    }
+
+    [Theory]
+    [InlineData("hybrid")]
+    [InlineData("vector")]
+    [InlineData("keyword")]
+    public async Task A_tenant_never_retrieves_another_tenants_chunks(string mode)
+    {
+        await WithHandbook();
+        var other = app.ClientFor("other-tenant-with-its-own-doc");
+        (await other.PostAsJsonAsync("/api/documents", new IngestDocumentRequest("Our cafeteria opens at 8 and serves vacation-themed lunches.", Id: "handbook"),
+            Json.IngestDocumentRequest)).EnsureSuccessStatusCode();
+
+        var result = await Retrieve(other, new RetrieveRequest("How many days of paid vacation do I get per year?", TopK: 50, MinScore: -1, Mode: mode));
+
+        var only = Assert.Single(result.Chunks);
+        Assert.Contains("cafeteria", only.Text);
+    }
+
     [Theory]
     [InlineData("""{"query":"vacation","topK":0}""")]
     [InlineData("""{"query":"vacation","topK":51}""")]
@@ -96,6 +214,15 @@ public sealed class RetrievalApiTests(RagServiceFactory app)
     [InlineData("""{"query":"vacation","topK":"five"}""")]
     [InlineData("""{"query": """)]
     [InlineData("""[1,2,3]""")]
+    [InlineData("""{"query":"vacation","mode":"fuzzy"}""")]
+    [InlineData("""{"query":"vacation","mode":"HYBRID"}""")]
+    [InlineData("""{"query":"vacation","mmrLambda":1.5}""")]
+    [InlineData("""{"query":"vacation","mmrLambda":-0.5}""")]
+    [InlineData("""{"query":"vacation","filter":{"":"x"}}""")]
+    [InlineData("""{"query":"vacation","filter":{"team":null}}""")]
+    [InlineData("""{"query":"vacation","filter":{"team":["hr"]}}""")]
+    [InlineData("""{"query":"vacation","filter":"team=hr"}""")]
+    [InlineData("""{"query":"vacation","filter":{"a":"1","b":"1","c":"1","d":"1","e":"1","f":"1","g":"1","h":"1","i":"1","j":"1","k":"1","l":"1","m":"1","n":"1","o":"1","p":"1","q":"1"}}""")]
     public async Task Invalid_retrieve_requests_get_400_problem_json(string body)
     {
         var response = await PostRetrieve(app.ClientFor(Tenant), body);

@@ -27,11 +27,12 @@ public sealed partial class InferStep(RouterClient router, ILogger<InferStep> lo
         {
             if (context.IsStreaming)
             {
-                context.Events = await router.StreamAsync(context.Tenant, completion, cancellationToken);
+                context.Events = KeepMaskedAnswer(await router.StreamAsync(context.Tenant, completion, cancellationToken), context);
             }
             else
             {
                 context.Completion = await router.CompleteAsync(context.Tenant, completion, cancellationToken);
+                context.MaskedAnswer.Append(context.Completion.Text);
             }
         }
         catch (DownstreamException ex)
@@ -44,6 +45,19 @@ public sealed partial class InferStep(RouterClient router, ILogger<InferStep> lo
                     statusCode: (int)ex.Status!.Value, title: "Model not available", type: ProblemTypes.UnknownModel)
                 : TypedResults.Problem("No model could answer: " + (DetailOf(ex) ?? ex.Message),
                     statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed);
+        }
+    }
+
+    private static async IAsyncEnumerable<CompletionStreamEvent> KeepMaskedAnswer(
+        IAsyncEnumerable<CompletionStreamEvent> events, PipelineContext context)
+    {
+        await foreach (var @event in events)
+        {
+            if (@event.Type == CompletionStreamEvent.Delta)
+            {
+                context.MaskedAnswer.Append(@event.Text);
+            }
+            yield return @event;
         }
     }
 

@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace AiAspire.RagBench;
+
+internal static class BenchProgram
+{
+    private const string Usage = """
+        usage: dotnet run -c Release --project bench/RagBench -- eval [--articles N] [--data FOLDER] [--cache FILE]
+               dotnet run -c Release --project bench/RagBench -- perf [--sizes 10000,100000]
+          eval   COVID-QA retrieval quality (recall@1/5/10, MRR@10) for vector and hybrid search
+          perf   embedded index: memory, build time and search latency p50/p99 at each size (synthetic vectors)
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not ("eval" or "perf"))
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                Console.Error.WriteLine(Usage);
+                return 2;
+            }
+            options[args[i][2..]] = args[i + 1];
+        }
+
+        var dataFolder = options.GetValueOrDefault("data") ?? FindSharedData();
+        var cachePath = options.GetValueOrDefault("cache") ?? Path.Combine(AppContext.BaseDirectory, "embedding-cache.bin");
+        var work = Path.Combine(Path.GetTempPath(), "ragbench-" + Guid.NewGuid().ToString("N"));
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancellation.Cancel(); };
+        try
+        {
+            if (args[0] == "perf")
+            {
+                var sizes = (options.GetValueOrDefault("sizes") ?? "10000,100000").Split(',')
+                    .Select(size => int.Parse(size, CultureInfo.InvariantCulture)).ToList();
+                if (sizes.Any(size => size is < 1 or > 2_000_000))
+                {
+                    Console.Error.WriteLine("--sizes: each between 1 and 2,000,000 chunks.");
+                    return 2;
+                }
+                return await PerformanceCommand.RunAsync(sizes, work, cancellation.Token);
+            }
+            using var services = new BenchServices(work, cachePath);
+            var articles = int.Parse(options.GetValueOrDefault("articles") ?? int.MaxValue.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            return await EvaluationCommand.RunAsync(services, dataFolder, articles, cancellation.Token);
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The repository's sibling <c>shared/data/rag_covidqa</c>, found by walking up from the binary.</summary>
+    private static string FindSharedData()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        for (var depth = 0; depth < 12 && directory is not null; depth++, directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "shared", "data", "rag_covidqa");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new DirectoryNotFoundException("shared/data/rag_covidqa not found above " + AppContext.BaseDirectory + "; pass --data.");
+    }
+}

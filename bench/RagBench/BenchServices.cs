@@ -1,0 +1,38 @@
+using AiAspire.RagService;
+using AiAspire.RagService.Documents;
+using AiAspire.RagService.Embeddings;
+using AiAspire.RagService.Retrieval;
+using AiAspire.RagService.Stores;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AiAspire.RagBench;
+
+/// <summary>The service's own registrations (chunker, MiniLM, embedded store, ingestor, retriever) over a throwaway data folder, with embeddings cached in a file.</summary>
+internal sealed class BenchServices : IDisposable
+{
+    private readonly IHost _host;
+
+    public BenchServices(string dataPath, string cachePath)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration[AiAspire.RagService.Extensions.DataPathKey] = dataPath;
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddApplicationServices();
+        builder.Services.AddSingleton(sp => new EmbeddingFileCache(sp.GetRequiredService<MiniLmEmbeddingGenerator>(), cachePath));
+        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<EmbeddingFileCache>());
+        _host = builder.Build();
+    }
+
+    public EmbeddingFileCache Cache => _host.Services.GetRequiredService<EmbeddingFileCache>();
+
+    public DocumentIngestor Ingestor => _host.Services.GetRequiredService<DocumentIngestor>();
+
+    public Retriever Retriever => _host.Services.GetRequiredService<Retriever>();
+
+    public IVectorStore Store => _host.Services.GetRequiredService<IVectorStore>();
+
+    public void Dispose() => _host.Dispose();
+}
