@@ -12,6 +12,8 @@ public static class GuardrailTelemetry
     public const string TypeTag = "aiaspire.guard.pii.type";
     public const string DirectionTag = "aiaspire.guard.direction";
     public const string OutcomeTag = "aiaspire.guard.vault.outcome";
+    public const string ActionTag = "aiaspire.guard.action";
+    public const string CategoryTag = "aiaspire.guard.content.category";
 
     public static readonly ActivitySource ActivitySource = new(Name);
 
@@ -22,6 +24,12 @@ public static class GuardrailTelemetry
 
     public static readonly Counter<long> VaultLookups = Meter.CreateCounter<long>(
         "aiaspire.guard.vault.lookups", "{lookup}", "Vault lookups when restoring output, by outcome (found or not_found)");
+
+    public static readonly Counter<long> InjectionsFlagged = Meter.CreateCounter<long>(
+        "aiaspire.guard.injection.flagged", "{text}", "Messages or documents scored as prompt injection, by direction and action (block or flag)");
+
+    public static readonly Counter<long> ContentFlagged = Meter.CreateCounter<long>(
+        "aiaspire.guard.content.flagged", "{text}", "Messages scored into a content-policy category, by category and action (block or flag)");
 
     public static void RecordFindings(IReadOnlyList<GuardFinding> findings, string direction)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace AiAspire.Contracts.Guard;
 
 /// <summary>A message as the guardrails see it: role and plain text.</summary>
@@ -8,19 +10,34 @@ public sealed record GuardInputRequest(IReadOnlyList<GuardMessage> Messages);
 
 /// <param name="Messages">The messages with every masked value replaced by a typed placeholder.</param>
 /// <param name="VaultId">Opaque id of the server-side placeholder mapping; null when nothing was masked.</param>
+/// <param name="Checks">Scored checks per message (prompt injection, …), flagged or not; null from older services.</param>
 public sealed record GuardInputResponse(
     bool Allowed,
     IReadOnlyList<GuardMessage> Messages,
     IReadOnlyList<GuardFinding> Findings,
     string? VaultId,
-    IReadOnlyList<string> Reasons);
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<GuardCheck>? Checks = null);
 
 /// <param name="MessageIndex">Index of the message the finding is in.</param>
 /// <param name="Start">Offset of the first character in the original text.</param>
 /// <param name="End">Offset one past the last character in the original text.</param>
-public sealed record GuardFinding(string Type, int MessageIndex, int Start, int End, double Score);
+/// <param name="Action">What the tenant's policy did with it (<see cref="GuardActions"/>); null where no policy applies.</param>
+public sealed record GuardFinding(string Type, int MessageIndex, int Start, int End, double Score, string? Action = null);
 
 /// <summary><c>POST /v1/guard/output</c>: restores placeholders from the vault and checks the text.</summary>
-public sealed record GuardOutputRequest(string Text, string? VaultId);
+/// <param name="SystemPrompt">The system prompt the answer was generated under; when given, an answer that repeats a long
+/// span of it is refused (system-prompt leakage).</param>
+/// <param name="Schema">The JSON Schema the request asked the answer to follow; when given, an answer that is not JSON
+/// satisfying it is refused.</param>
+public sealed record GuardOutputRequest(string Text, string? VaultId, string? SystemPrompt = null, JsonElement? Schema = null);
 
-public sealed record GuardOutputResponse(bool Allowed, string Text, IReadOnlyList<GuardFinding> Findings);
+/// <param name="Findings">PII the model wrote in the clear (no placeholder explains it), with action <c>leak</c>.</param>
+/// <param name="Reasons">Why the answer is not allowed; null from older services.</param>
+/// <param name="Checks">Scored output checks (<see cref="GuardCheckNames.SystemPromptLeak"/>); null from older services.</param>
+public sealed record GuardOutputResponse(
+    bool Allowed,
+    string Text,
+    IReadOnlyList<GuardFinding> Findings,
+    IReadOnlyList<string>? Reasons = null,
+    IReadOnlyList<GuardCheck>? Checks = null);

@@ -2,12 +2,16 @@ using System.Text.RegularExpressions;
 using AiAspire.Contracts;
 using AiAspire.Contracts.Guard;
 using AiAspire.GuardrailService.Masking;
+using AiAspire.GuardrailService.Output;
 using AiAspire.GuardrailService.Pii;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AiAspire.GuardrailService.Api;
 
-/// <summary><c>/v1/guard</c>: input masking and output restoring, for the orchestrator (tenant from the gateway's header).</summary>
+/// <summary>
+/// <c>/v1/guard</c>: input masking and injection checks, output restoring, and retrieved-document checks, for the
+/// orchestrator and (through the gateway) applications; the tenant comes from the gateway's header.
+/// </summary>
 public static class GuardApi
 {
     public static RouteGroupBuilder MapGuardApi(this IEndpointRouteBuilder app)
@@ -15,6 +19,7 @@ public static class GuardApi
         var api = app.MapGroup("/v1/guard").RequireTenant();
         api.MapPost("/input", GuardInputAsync);
         api.MapPost("/output", GuardOutputAsync);
+        api.MapPost("/documents", GuardDocumentsAsync);
         return api;
     }
 
@@ -56,7 +61,7 @@ public static class GuardApi
 
         try
         {
-            var response = await services.OutputGuard.GuardAsync(context.GetTenant(), request!.Text, request.VaultId, cancellationToken);
+            var response = await services.OutputGuard.GuardAsync(context.GetTenant(), request!.Text, request.VaultId, cancellationToken, request.SystemPrompt, request.Schema);
             if (response is null)
             {
                 return TypedResults.Problem(
@@ -65,7 +70,34 @@ public static class GuardApi
             }
             return TypedResults.Ok(response);
         }
+        catch (SchemaEvaluationException ex)
+        {
+            return JsonBody.Validation(ex.Message);
+        }
         catch (Exception ex) when (ex is PiiAnalysisTimeoutException or RegexMatchTimeoutException or VaultUnavailableException)
+        {
+            return Failed(ex, services.LoggerFactory.CreateLogger(typeof(GuardApi).FullName!));
+        }
+    }
+
+    public static async Task<Results<Ok<GuardDocumentsResponse>, ProblemHttpResult>> GuardDocumentsAsync(
+        HttpContext context, [AsParameters] GuardServices services, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync(context.Request, GuardJsonContext.Default.GuardDocumentsRequest, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (GuardRequestValidator.Validate(request!, services.Limits.CurrentValue) is { } invalid)
+        {
+            return JsonBody.Validation(invalid);
+        }
+
+        try
+        {
+            return TypedResults.Ok(services.DocumentGuard.Check(context.GetTenant(), request!.Documents));
+        }
+        catch (RegexMatchTimeoutException ex)
         {
             return Failed(ex, services.LoggerFactory.CreateLogger(typeof(GuardApi).FullName!));
         }
@@ -77,8 +109,8 @@ public static class GuardApi
         if (ex is PiiAnalysisTimeoutException or RegexMatchTimeoutException)
         {
             logger.LogWarning("Scanning timed out in {Scanner}; the request was refused.",
-                (ex as PiiAnalysisTimeoutException)?.Recognizer ?? "placeholder scan");
-            return TypedResults.Problem("The text could not be scanned for personal data within the time limit; send shorter messages.",
+                (ex as PiiAnalysisTimeoutException)?.Recognizer ?? "a placeholder or injection scan");
+            return TypedResults.Problem("The text could not be scanned within the time limit; send shorter messages.",
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "Text too costly to scan", type: ProblemTypes.Validation);
         }
         logger.LogWarning(ex, "The PII vault store is unavailable.");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AiAspire.Contracts.Guard;
+using AiAspire.GuardrailService.Output;
 
 namespace AiAspire.GuardrailService.Api;
 
@@ -46,8 +47,42 @@ internal static class GuardRequestValidator
         {
             return "'text' is required.";
         }
-        return request.Text.Length > limits.MaxCharacters
-            ? Invariant($"'text' holds {request.Text.Length} characters; at most {limits.MaxCharacters} are accepted.")
+        if (request.Schema is { } schema && JsonSchemaCheck.Problem(schema) is { } invalidSchema)
+        {
+            return invalidSchema;
+        }
+        var characters = (long)request.Text.Length + (request.SystemPrompt?.Length ?? 0);
+        return characters > limits.MaxCharacters
+            ? Invariant($"'text' and 'systemPrompt' hold {characters} characters; at most {limits.MaxCharacters} are accepted.")
+            : null;
+    }
+
+    public static string? Validate(GuardDocumentsRequest request, GuardLimitsOptions limits)
+    {
+        if (request.Documents is null or { Count: 0 })
+        {
+            return "'documents' must contain at least one document.";
+        }
+        if (request.Documents.Count > limits.MaxMessages)
+        {
+            return Invariant($"'documents' has {request.Documents.Count} documents; at most {limits.MaxMessages} are accepted.");
+        }
+        long characters = 0;
+        for (var index = 0; index < request.Documents.Count; index++)
+        {
+            var document = request.Documents[index];
+            if (document is null)
+            {
+                return Invariant($"'documents[{index}]' must be an object, not null.");
+            }
+            if (document.Text is null)
+            {
+                return Invariant($"'documents[{index}].text' is required.");
+            }
+            characters += document.Text.Length;
+        }
+        return characters > limits.MaxCharacters
+            ? Invariant($"The documents hold {characters} characters; at most {limits.MaxCharacters} are accepted.")
             : null;
     }
 

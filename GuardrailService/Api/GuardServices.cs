@@ -7,5 +7,6 @@ namespace AiAspire.GuardrailService.Api;
 public sealed record GuardServices(
     InputGuard InputGuard,
     OutputGuard OutputGuard,
+    DocumentGuard DocumentGuard,
     IOptionsMonitor<GuardLimitsOptions> Limits,
     ILoggerFactory LoggerFactory);

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +7,11 @@ namespace AiAspire.GuardrailService.Pii;
 /// <summary>Runs every registered recognizer over a text and returns non-overlapping findings in text order.</summary>
 public sealed class PiiAnalyzer(IEnumerable<IPiiRecognizer> recognizers, IOptionsMonitor<PiiOptions> options)
 {
-    private readonly IPiiRecognizer[] _recognizers = recognizers.ToArray();
+    private readonly (IPiiRecognizer Recognizer, FrozenSet<string> Context)[] _recognizers =
+        recognizers.Select(r => (r, ContextWords.ToSet(r.ContextWords))).ToArray();
+
+    /// <summary>The finding types of every registered recognizer.</summary>
+    public IReadOnlyCollection<string> SupportedTypes => _recognizers.SelectMany(r => r.Recognizer.SupportedTypes).Distinct().ToArray();
 
     /// <exception cref="PiiAnalysisTimeoutException">A recognizer could not finish on this text.</exception>
     public IReadOnlyList<PiiFinding> Analyze(string text)
@@ -19,11 +24,20 @@ public sealed class PiiAnalyzer(IEnumerable<IPiiRecognizer> recognizers, IOption
 
         var minScore = options.CurrentValue.MinScore;
         var candidates = new List<PiiFinding>();
-        foreach (var recognizer in _recognizers)
+        foreach (var (recognizer, context) in _recognizers)
         {
             try
             {
-                candidates.AddRange(recognizer.Recognize(text).Where(f => f.Score >= minScore));
+                foreach (var finding in recognizer.Recognize(text))
+                {
+                    var scored = finding.Score < 1 && ContextWords.Near(text, finding.Start, finding.End, context)
+                        ? finding with { Score = Math.Min(1, finding.Score + ContextWords.Boost) }
+                        : finding;
+                    if (scored.Score >= minScore)
+                    {
+                        candidates.Add(scored);
+                    }
+                }
             }
             catch (RegexMatchTimeoutException ex)
             {

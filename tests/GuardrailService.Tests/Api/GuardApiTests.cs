@@ -56,9 +56,9 @@ public sealed class GuardApiTests(GuardrailApp app) : IClassFixture<GuardrailApp
              new GuardMessage("user", "Did you get <EMAIL_1>?")],
             result.Messages);
         Assert.Equal(
-            [new GuardFinding(PiiTypes.Email, 1, 4, 20, EmailRecognizer.MatchScore),
-             new GuardFinding(PiiTypes.CreditCard, 1, 27, 46, CreditCardRecognizer.KnownNetworkScore),
-             new GuardFinding(PiiTypes.Email, 2, 12, 28, EmailRecognizer.MatchScore)],
+            [new GuardFinding(PiiTypes.Email, 1, 4, 20, EmailRecognizer.MatchScore, GuardActions.Mask),
+             new GuardFinding(PiiTypes.CreditCard, 1, 27, 46, CreditCardRecognizer.KnownNetworkScore, GuardActions.Mask),
+             new GuardFinding(PiiTypes.Email, 2, 12, 28, EmailRecognizer.MatchScore, GuardActions.Mask)],
             result.Findings);
     }
 
@@ -102,7 +102,8 @@ public sealed class GuardApiTests(GuardrailApp app) : IClassFixture<GuardrailApp
         var result = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.GuardOutputResponse);
 
         Assert.Equal("Write to leak@example.com", result!.Text);
-        Assert.Equal([new GuardFinding(PiiTypes.Email, 0, 9, 25, EmailRecognizer.MatchScore)], result.Findings);
+        Assert.Equal([new GuardFinding(PiiTypes.Email, 0, 9, 25, EmailRecognizer.MatchScore, GuardActions.Leak)], result.Findings);
+        Assert.True(result.Allowed);
     }
 
     [Fact]

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Options;
+
+namespace AiAspire.GuardrailBench;
+
+/// <summary>Options as the service would read them, without a host.</summary>
+internal sealed class FixedOptions<T>(T value) : IOptionsMonitor<T>
+{
+    public T CurrentValue => value;
+
+    public T Get(string? name) => value;
+
+    public IDisposable? OnChange(Action<T, string?> listener) => null;
+}
