@@ -27,7 +27,7 @@ public sealed class RagClient(HttpClient http) : ServiceClient(http, "ragservice
         {
             response = await Http.SendAsync(request, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
         {
             throw new DownstreamException("ragservice", null, $"ragservice could not be reached: {ex.Message}", inner: ex);
         }

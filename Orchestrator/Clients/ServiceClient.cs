@@ -40,7 +40,7 @@ public abstract class ServiceClient(HttpClient http, string service)
         {
             response = await Http.SendAsync(request, completion, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
         {
             throw new DownstreamException(service, null, $"{service} could not be reached: {ex.Message}", inner: ex);
         }
@@ -56,6 +56,14 @@ public abstract class ServiceClient(HttpClient http, string service)
             throw new DownstreamException(service, response.StatusCode, $"{service} answered {(int)response.StatusCode}.", problem);
         }
     }
+
+    /// <summary>
+    /// The service could not be reached or answered too late: connection errors, timeouts, and the resilience
+    /// handler's refusals (an open circuit, a rejected attempt) — but not the caller giving up.
+    /// </summary>
+    protected static bool IsUnreachable(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException or TaskCanceledException or Polly.ExecutionRejectedException
+        && !cancellationToken.IsCancellationRequested;
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         await response.Content.ReadFromJsonAsync(type, cancellationToken)

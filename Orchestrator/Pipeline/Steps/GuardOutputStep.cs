@@ -23,18 +23,22 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
             context.Events = UnmaskStream(events, context, cancellationToken);
             return;
         }
-        if (context.Completion is not { } completion || context.VaultId is null)
+        if (context.Completion is not { } completion)
         {
             return;
         }
 
         try
         {
-            var verdict = await guardrails.CheckOutputAsync(context.Tenant, new GuardOutputRequest(completion.Text, context.VaultId), cancellationToken);
+            var verdict = await guardrails.CheckOutputAsync(
+                context.Tenant,
+                new GuardOutputRequest(completion.Text, context.VaultId, SystemPromptOf(context), SchemaOf(context)),
+                cancellationToken);
             if (!verdict.Allowed)
             {
                 context.Status = "blocked";
-                context.Problem = TypedResults.Problem("The answer was blocked by the output guardrails.",
+                var reasons = verdict.Reasons is { Count: > 0 } r ? ": " + string.Join("; ", r) : ".";
+                context.Problem = TypedResults.Problem("The answer was blocked by the output guardrails" + reasons,
                     statusCode: StatusCodes.Status422UnprocessableEntity, title: "Blocked", type: ProblemTypes.Blocked);
                 return;
             }
@@ -49,6 +53,25 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
                 statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable);
         }
     }
+
+    /// <summary>The caller's own system instructions (not the retrieved context), for the leakage check.</summary>
+    private static string? SystemPromptOf(PipelineContext context)
+    {
+        var system = string.Join("\n", (context.Request.Messages ?? [])
+            .Where(m => m.Role is "system" or "developer")
+            .Select(m => m.GetText()));
+        return system.Length == 0 ? null : system;
+    }
+
+    /// <summary>The JSON schema of <c>response_format: {type: json_schema}</c>, when the caller asked for one.</summary>
+    private static System.Text.Json.JsonElement? SchemaOf(PipelineContext context) =>
+        context.Request.ResponseFormat is { ValueKind: System.Text.Json.JsonValueKind.Object } format
+        && format.TryGetProperty("type", out var type) && type.ValueEquals("json_schema")
+        && format.TryGetProperty("json_schema", out var jsonSchema)
+        && jsonSchema.ValueKind == System.Text.Json.JsonValueKind.Object
+        && jsonSchema.TryGetProperty("schema", out var schema)
+            ? schema
+            : null;
 
     private async IAsyncEnumerable<CompletionStreamEvent> UnmaskStream(
         IAsyncEnumerable<CompletionStreamEvent> events, PipelineContext context, [EnumeratorCancellation] CancellationToken cancellationToken)

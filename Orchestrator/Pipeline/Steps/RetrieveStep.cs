@@ -1,3 +1,4 @@
+using AiAspire.Contracts.Guard;
 using AiAspire.Contracts.Rag;
 using AiAspire.Contracts.Router;
 using AiAspire.Orchestrator.Clients;
@@ -6,10 +7,11 @@ using Microsoft.Extensions.Options;
 namespace AiAspire.Orchestrator.Pipeline.Steps;
 
 /// <summary>
-/// Puts the tenant's most relevant passages in the prompt as a numbered context block. Retrieval is optional:
-/// when RagService fails the request goes on without context, and the event says so.
+/// Puts the tenant's most relevant passages in the prompt as a numbered context block, after the guardrails have
+/// checked them for indirect prompt injection. Retrieval is optional: when RagService fails, or the passages cannot
+/// be checked, the request goes on without context, and the event says so.
 /// </summary>
-public sealed partial class RetrieveStep(RagClient rag, IOptionsMonitor<PipelineOptions> options, ILogger<RetrieveStep> logger) : IPipelineStep
+public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrails, IOptionsMonitor<PipelineOptions> options, ILogger<RetrieveStep> logger) : IPipelineStep
 {
     public string Name => "retrieve";
 
@@ -42,8 +44,14 @@ public sealed partial class RetrieveStep(RagClient rag, IOptionsMonitor<Pipeline
             return;
         }
 
-        context.RetrievedChunks = retrieved.Chunks;
-        var passages = retrieved.Chunks.Select((chunk, i) => new ContextPassage(
+        var chunks = await SafeChunksAsync(context, retrieved.Chunks, cancellationToken);
+        if (chunks.Count == 0)
+        {
+            return;
+        }
+
+        context.RetrievedChunks = chunks;
+        var passages = chunks.Select((chunk, i) => new ContextPassage(
             i + 1,
             chunk.HeadingPath is { Length: > 0 } heading ? $"{chunk.Source} › {heading}" : chunk.Source,
             chunk.Text));
@@ -51,6 +59,35 @@ public sealed partial class RetrieveStep(RagClient rag, IOptionsMonitor<Pipeline
         var insertAt = context.Messages.TakeWhile(m => m.Role is "system" or "developer").Count();
         context.Messages.Insert(insertAt, new RouterMessage("system", ContextPassages.Render(passages)));
     }
+
+    /// <summary>The chunks the guardrails allow; none when they cannot be checked (unchecked text never enters a prompt).</summary>
+    private async Task<IReadOnlyList<RetrievedChunk>> SafeChunksAsync(PipelineContext context, IReadOnlyList<RetrievedChunk> chunks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var verdict = await guardrails.CheckDocumentsAsync(
+                context.Tenant,
+                new GuardDocumentsRequest([.. chunks.Select(c => new GuardDocument(c.Text, c.ChunkId))]),
+                cancellationToken);
+            if (verdict.Blocked > 0)
+            {
+                LogChunksBlocked(verdict.Blocked);
+            }
+            return [.. chunks.Where((_, i) => verdict.Documents.FirstOrDefault(d => d.Index == i)?.Allowed == true)];
+        }
+        catch (DownstreamException ex)
+        {
+            LogDocumentCheckFailed(ex, ex.Status);
+            context.Error = "retrieved passages could not be checked; answered without context";
+            return [];
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} retrieved passages were left out: the guardrails flagged them as injection")]
+    private partial void LogChunksBlocked(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking retrieved passages failed ({Status}); answering without context")]
+    private partial void LogDocumentCheckFailed(Exception ex, System.Net.HttpStatusCode? status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retrieval failed ({Status}); answering without context")]
     private partial void LogRetrievalFailed(Exception ex, System.Net.HttpStatusCode? status);

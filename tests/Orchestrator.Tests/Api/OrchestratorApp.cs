@@ -39,8 +39,13 @@ public sealed class OrchestratorApp : IAsyncLifetime
             .UseSetting("EventBus:SpillPath", NewSpillPath())
             .UseSetting("Logging:LogLevel:Default", "Warning")
             // The standard handler's retries stay; only their backoff shrinks so that outage tests take milliseconds.
+            // Its circuit breakers would carry one test's injected outage into the next on this shared app, so they
+            // never open here; CircuitBreakerTests covers an open circuit on an app of its own.
             .ConfigureTestServices(services => services.ConfigureAll<HttpStandardResilienceOptions>(options =>
-                options.Retry.Delay = TimeSpan.FromMilliseconds(10))));
+            {
+                options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+                options.CircuitBreaker.MinimumThroughput = int.MaxValue;
+            })));
         _ = Factory.Server;
     }
 
