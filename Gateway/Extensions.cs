@@ -1,14 +1,47 @@
+using AiAspire.Gateway.Admin;
 using AiAspire.Gateway.Authentication;
+using AiAspire.Gateway.Proxying;
+using AiAspire.Gateway.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AiAspire.Gateway;
 
 public static class Extensions
 {
+    public const string RedisConnectionName = "cache";
+
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section);
-        builder.Services.AddSingleton<IApiKeyStore, ConfiguredApiKeyStore>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // Configuration keys (the bootstrap key) are asked first, then the keys stored in Redis when there is one.
+        builder.Services.AddSingleton<ConfiguredApiKeyStore>();
+        builder.Services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<ConfiguredApiKeyStore>());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RedisConnectionName)))
+        {
+            builder.AddRedisClient(RedisConnectionName);
+            builder.Services.AddSingleton<RedisApiKeyStore>();
+            builder.Services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<RedisApiKeyStore>());
+            builder.Services.AddSingleton<IApiKeyAdmin>(sp => sp.GetRequiredService<RedisApiKeyStore>());
+            builder.Services.AddSingleton<RedisRateLimiter>();
+        }
+        builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddSingleton<ApiKeyMiddleware>();
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RateLimitMiddleware>();
+
+        var cors = builder.Configuration.GetSection(GatewayCorsOptions.Section).Get<GatewayCorsOptions>() ?? new();
+        builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy
+            .WithOrigins(cors.Origins)
+            .WithMethods("GET", "POST", "PUT", "DELETE")
+            .WithHeaders("Authorization", "api-key", "Content-Type", AiAspire.Contracts.AiAspireHeaders.RequestId, "traceparent")
+            .WithExposedHeaders(AiAspire.Contracts.AiAspireHeaders.RequestId, "Retry-After",
+                "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+                "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+        builder.Services.AddRequestTimeouts();
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
@@ -18,8 +51,27 @@ public static class Extensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseSecurityHeaders();
+        app.UseRequestCorrelation();
+        app.UseCors();
+        app.UseRequestTimeouts();
+
+        // Subscribe to revocations before the first request, so no replica caches a key it would not hear revoked.
+        app.Services.GetService<RedisApiKeyStore>();
+        app.MapApiKeysApi();
+
         var apiKeys = app.Services.GetRequiredService<ApiKeyMiddleware>();
-        app.MapReverseProxy(proxy => proxy.Use(apiKeys.InvokeAsync));
+        var rateLimits = app.Services.GetRequiredService<RateLimitMiddleware>();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(RouteTimeout.InvokeAsync);
+            proxy.Use(BodyLimitMiddleware.InvokeAsync);
+            proxy.Use(apiKeys.InvokeAsync);
+            proxy.Use(rateLimits.InvokeAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
         return app;
     }
 }

@@ -1,6 +1,8 @@
 using AiAspire.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -9,17 +11,33 @@ public static class TenantContext
 {
     private static readonly object ItemKey = new();
 
-    /// <summary>An endpoint filter for route groups: requests without a tenant header get 401.</summary>
+    /// <summary>
+    /// An endpoint filter for route groups: requests without a tenant header get 401. When the service has a secret
+    /// (<c>Internal:Secret</c>), the tenant, key id and scopes headers must also carry the gateway's valid signature
+    /// (<see cref="InternalSignature"/>), so nobody but the gateway can name a tenant.
+    /// </summary>
     public static TBuilder RequireTenant<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
-            var tenant = context.HttpContext.Request.Headers[AiAspireHeaders.Tenant].ToString();
+            var http = context.HttpContext;
+            var headers = http.Request.Headers;
+            var tenant = headers[AiAspireHeaders.Tenant].ToString();
             if (string.IsNullOrWhiteSpace(tenant) || tenant.Length > 128)
             {
-                return TypedResults.Problem("The request carries no tenant: call through the gateway with an API key.",
-                    statusCode: StatusCodes.Status401Unauthorized, type: ProblemTypes.Unauthorized);
+                return Unauthorized("The request carries no tenant: call through the gateway with an API key.");
             }
-            context.HttpContext.Items[ItemKey] = tenant;
+            var secret = http.RequestServices.GetService<IConfiguration>()?[InternalSignature.ServiceSecretKey];
+            if (!string.IsNullOrEmpty(secret))
+            {
+                var now = (http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
+                var problem = InternalSignature.Verify(secret, tenant, headers[AiAspireHeaders.KeyId].ToString(),
+                    headers[AiAspireHeaders.Scopes].ToString(), headers[InternalSignature.Header].ToString(), now);
+                if (problem is not null)
+                {
+                    return Unauthorized(problem);
+                }
+            }
+            http.Items[ItemKey] = tenant;
             return await next(context);
         });
 
@@ -27,4 +45,7 @@ public static class TenantContext
     public static string GetTenant(this HttpContext context) =>
         context.Items[ItemKey] as string
         ?? throw new InvalidOperationException("The endpoint is not behind RequireTenant().");
+
+    private static IResult Unauthorized(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, type: ProblemTypes.Unauthorized);
 }

@@ -1,39 +1,53 @@
 using AiAspire.Contracts;
-using Microsoft.Extensions.Primitives;
+using AiAspire.Gateway.Proxying;
 using Yarp.ReverseProxy.Model;
 
 namespace AiAspire.Gateway.Authentication;
 
 /// <summary>
-/// In the proxy pipeline: authenticates the API key (Bearer or api-key header), checks the route's scope, then
-/// replaces every inbound internal header with the key's tenant, id and scopes and drops the key itself.
+/// In the proxy pipeline: authenticates the API key, checks the route's scope and, on routes whose body names a
+/// model, the key's allowed models; then replaces every inbound internal header with the key's tenant, id and
+/// scopes and drops the key itself.
 /// </summary>
-public sealed class ApiKeyMiddleware(IApiKeyStore keys)
+public sealed class ApiKeyMiddleware(ApiKeyAuthenticator authenticator, IConfiguration configuration, TimeProvider time)
 {
+    private readonly string? _internalSecret = NonEmpty(configuration[InternalSignature.GatewaySecretKey])
+        ?? NonEmpty(configuration[InternalSignature.ServiceSecretKey]);
+
     public const string ScopeMetadata = "Scope";
+
+    /// <summary>Route metadata: "true" when the JSON body carries an OpenAI-style <c>model</c>.</summary>
+    public const string ModelInBodyMetadata = "ModelInBody";
+
+    public const string IdentityItem = "AiAspire.Gateway.Identity";
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
-        var presented = PresentedKey(context.Request);
-        if (presented is null)
-        {
-            await Problem(context, StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized,
-                "An API key is required: send it as 'Authorization: Bearer <key>' or 'api-key: <key>'.");
-            return;
-        }
-
-        var identity = await keys.FindAsync(presented, context.RequestAborted);
+        var metadata = context.GetReverseProxyFeature().Route.Config.Metadata;
+        var (identity, problem) = await authenticator.AuthenticateAsync(context, metadata?.GetValueOrDefault(ScopeMetadata));
         if (identity is null)
         {
-            await Problem(context, StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "The API key is not valid.");
+            await problem!.ExecuteAsync(context);
             return;
         }
 
-        var route = context.GetReverseProxyFeature().Route.Config;
-        if (route.Metadata?.GetValueOrDefault(ScopeMetadata) is { Length: > 0 } scope && !identity.Scopes.Contains(scope))
+        if (identity.Models.Count > 0 && metadata?.GetValueOrDefault(ModelInBodyMetadata) == "true")
         {
-            await Problem(context, StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, $"The API key lacks the '{scope}' scope.");
-            return;
+            var (body, bodyProblem) = await RequestBodyPeek.ReadAsync(context);
+            if (body is null)
+            {
+                await bodyProblem!.ExecuteAsync(context);
+                return;
+            }
+            var model = body.Model;
+            if (model is null || !identity.MayUse(model))
+            {
+                var allowed = string.Join(", ", identity.Models.Order(StringComparer.Ordinal));
+                await ApiKeyAuthenticator.Forbidden(model is null
+                    ? $"The API key may only use these models, and the request must name one: {allowed}."
+                    : $"The API key may not use the model '{model}'; it may use: {allowed}.").ExecuteAsync(context);
+                return;
+            }
         }
 
         var headers = context.Request.Headers;
@@ -45,30 +59,16 @@ public sealed class ApiKeyMiddleware(IApiKeyStore keys)
         headers.Remove("api-key");
         headers[AiAspireHeaders.Tenant] = identity.Tenant;
         headers[AiAspireHeaders.KeyId] = identity.KeyId;
-        headers[AiAspireHeaders.Scopes] = string.Join(' ', identity.Scopes.Order(StringComparer.Ordinal));
+        var scopes = string.Join(' ', identity.Scopes.Order(StringComparer.Ordinal));
+        headers[AiAspireHeaders.Scopes] = scopes;
+        if (_internalSecret is not null)
+        {
+            headers[InternalSignature.Header] = InternalSignature.Sign(_internalSecret, identity.Tenant, identity.KeyId, scopes, time.GetUtcNow());
+        }
+        context.Items[IdentityItem] = identity;
 
         await next();
     }
 
-    internal static string? PresentedKey(HttpRequest request)
-    {
-        if (request.Headers.Authorization is { Count: 1 } authorization
-            && authorization[0] is { } value
-            && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return NonEmpty(value["Bearer ".Length..].Trim());
-        }
-        return request.Headers["api-key"] is { Count: 1 } apiKey ? NonEmpty(apiKey[0]?.Trim()) : null;
-    }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) || value.Length > 512 ? null : value;
-
-    private static Task Problem(HttpContext context, int status, string type, string detail)
-    {
-        if (status == StatusCodes.Status401Unauthorized)
-        {
-            context.Response.Headers.WWWAuthenticate = new StringValues("Bearer");
-        }
-        return TypedResults.Problem(detail, statusCode: status, type: type).ExecuteAsync(context);
-    }
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

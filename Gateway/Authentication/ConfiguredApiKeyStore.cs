@@ -39,13 +39,14 @@ public sealed class ConfiguredApiKeyStore : IApiKeyStore
         var keys = new List<(byte[], ApiKeyIdentity)>();
         if (!string.IsNullOrWhiteSpace(options.DevApiKey))
         {
-            keys.Add((Digest(options.DevApiKey), new ApiKeyIdentity("dev", DevTenant, Scopes.All)));
+            keys.Add((Digest(options.DevApiKey), new ApiKeyIdentity("dev", DevTenant, Scopes.All, ApiKeyIdentity.AnyModel, Bootstrap: true)));
         }
         foreach (var (id, key) in options.Keys)
         {
             if (!string.IsNullOrWhiteSpace(key.Key) && !string.IsNullOrWhiteSpace(key.Tenant))
             {
-                keys.Add((Digest(key.Key), new ApiKeyIdentity(id, key.Tenant, key.Scopes.ToHashSet(StringComparer.Ordinal))));
+                keys.Add((Digest(key.Key), new ApiKeyIdentity(id, key.Tenant, key.Scopes.ToHashSet(StringComparer.Ordinal),
+                    key.Models.ToHashSet(StringComparer.Ordinal), Bootstrap: true)));
             }
         }
         _keys = keys;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -22,6 +23,9 @@ public sealed class EchoBackend(string service) : IAsyncLifetime
     /// <summary>Every request received, as echoed.</summary>
     public ConcurrentQueue<EchoedRequest> Received { get; } = new();
 
+    /// <summary>When the gateway's active health checks probed this backend.</summary>
+    public ConcurrentQueue<DateTimeOffset> HealthProbes { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -30,6 +34,13 @@ public sealed class EchoBackend(string service) : IAsyncLifetime
         _app = builder.Build();
         _app.Run(async context =>
         {
+            // The gateway's active health probes: answered, not recorded as traffic.
+            if (context.Request.Path == "/health")
+            {
+                HealthProbes.Enqueue(DateTimeOffset.UtcNow);
+                await context.Response.WriteAsync("Healthy");
+                return;
+            }
             var echoed = new EchoedRequest(
                 Service,
                 context.Request.Method,
@@ -37,8 +48,39 @@ public sealed class EchoBackend(string service) : IAsyncLifetime
                 context.Request.QueryString.Value ?? "",
                 context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.Select(v => v ?? "").ToArray()));
             Received.Enqueue(echoed);
+            // Test controls: a slow backend, and the token usage an OpenAI-style backend would report.
+            if (int.TryParse(context.Request.Headers["x-test-delay-ms"], out var delay))
+            {
+                await Task.Delay(Math.Clamp(delay, 0, 10_000));
+            }
+            if (context.Request.Headers["x-test-cost"] is { Count: 1 } cost)
+            {
+                context.Response.Headers["x-aiaspire-cost"] = cost;
+            }
+            var usage = long.TryParse(context.Request.Headers["x-test-usage"], out var tokens) ? tokens : (long?)null;
+            if (context.Request.Headers.ContainsKey("x-test-stream"))
+            {
+                context.Response.ContentType = "text/event-stream";
+                for (var i = 0; i < 3; i++)
+                {
+                    await context.Response.WriteAsync($"data: {{\"choices\":[{{\"delta\":{{\"content\":\"part {i}\"}}}}],\"usage\":null}}\n\n");
+                    await context.Response.Body.FlushAsync();
+                }
+                if (usage is not null)
+                {
+                    await context.Response.WriteAsync($"data: {{\"choices\":[],\"usage\":{{\"prompt_tokens\":1,\"completion_tokens\":{usage - 1},\"total_tokens\":{usage}}}}}\n\n");
+                }
+                await context.Response.WriteAsync("data: [DONE]\n\n");
+                return;
+            }
+            var json = JsonSerializer.SerializeToNode(echoed, EchoedRequest.JsonOptions)!;
+            if (usage is not null)
+            {
+                json["usage"] = new JsonObject { ["total_tokens"] = usage };
+            }
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(echoed, EchoedRequest.JsonOptions));
+            context.Response.Headers.Server = "echo-backend";
+            await context.Response.WriteAsync(json.ToJsonString());
         });
         await _app.StartAsync();
         Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";

@@ -1,4 +1,5 @@
 using AiAspire.Gateway.Authentication;
+using AiAspire.TestKit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -24,12 +25,25 @@ public sealed class GatewayApp : IAsyncLifetime
 
     public static string WithoutKey(string scope) => $"sk-without-{scope}-0123456789";
 
+    /// <summary>The Redis every replica of this gateway shares.</summary>
+    public RedisServer Redis { get; } = new();
+
+    private readonly List<WebApplicationFactory<Program>> _replicas = [];
+
     public async Task InitializeAsync()
     {
+        await Redis.InitializeAsync();
         await Task.WhenAll(Backends.Values.Select(b => b.InitializeAsync()));
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        Factory = CreateReplica();
+    }
+
+    /// <summary>Another gateway replica, configured like the first, on <paramref name="redisConnectionString"/> (the shared Redis by default).</summary>
+    public WebApplicationFactory<Program> CreateReplica(string? redisConnectionString = null, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("ConnectionStrings:cache", redisConnectionString ?? Redis.ConnectionString);
             foreach (var (cluster, backend) in Backends)
             {
                 builder.UseSetting($"ReverseProxy:Clusters:{cluster}:Destinations:d1:Address", backend.Address);
@@ -41,8 +55,17 @@ public sealed class GatewayApp : IAsyncLifetime
                 AddKey(builder, $"only-{scope}", OnlyKey(scope), $"tenant-only-{scope}", [scope]);
                 AddKey(builder, $"without-{scope}", WithoutKey(scope), $"tenant-without-{scope}", [.. Scopes.All.Where(s => s != scope)]);
             }
+            foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+            {
+                builder.UseSetting(name, value);
+            }
         });
-        _ = Factory.Server;
+        _ = factory.Server;
+        lock (_replicas)
+        {
+            _replicas.Add(factory);
+        }
+        return factory;
     }
 
     private static void AddKey(IWebHostBuilder builder, string id, string key, string tenant, string[] scopes)
@@ -57,8 +80,12 @@ public sealed class GatewayApp : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Factory.DisposeAsync();
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
         await Task.WhenAll(Backends.Values.Select(b => b.DisposeAsync()));
+        await Redis.DisposeAsync();
     }
 
     public void Reset()
@@ -71,9 +98,11 @@ public sealed class GatewayApp : IAsyncLifetime
 
     public IEnumerable<EchoedRequest> AllReceived => Backends.Values.SelectMany(b => b.Received);
 
-    public HttpClient CreateClient()
+    public HttpClient CreateClient() => CreateClient(Factory);
+
+    public static HttpClient CreateClient(WebApplicationFactory<Program> factory)
     {
-        var client = Factory.CreateClient();
+        var client = factory.CreateClient();
         client.Timeout = TimeSpan.FromSeconds(30);
         return client;
     }

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AiAspire.Gateway.Authentication;
+
+/// <summary>
+/// API keys in Redis, found by the SHA-256 digest of the presented key. Lookups are cached locally; a revocation is
+/// published so every replica drops its copy at once, and while Redis is unreachable cached keys keep working for
+/// <see cref="ApiKeyOptions.KeyCacheStaleTtl"/>.
+/// </summary>
+public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
+{
+    public const string ByDigestPrefix = "aiaspire:apikeys:digest:";
+    public const string ById = "aiaspire:apikeys:ids";
+    public static readonly RedisChannel InvalidationChannel = RedisChannel.Literal("aiaspire:apikeys:invalidate");
+
+    private const string SecretPrefix = "sk-aia-";
+    private const int MaxCachedKeys = 100_000;
+    private static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly IOptionsMonitor<ApiKeyOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RedisApiKeyStore> _logger;
+    private readonly ConcurrentDictionary<string, (StoredApiKey Key, long FetchedAt)> _cache = new(StringComparer.Ordinal);
+    private long _generation;
+    private int _subscribed;
+
+    public RedisApiKeyStore(IConnectionMultiplexer redis, IOptionsMonitor<ApiKeyOptions> options, TimeProvider time, ILogger<RedisApiKeyStore> logger)
+    {
+        _redis = redis;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        // Messages published while this replica was cut off are lost: forget everything when the connection returns.
+        // Without the subscription this replica would not hear revocations: stop trusting the cache until it is back.
+        _redis.ConnectionFailed += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Subscription)
+            {
+                Volatile.Write(ref _subscribed, 0);
+            }
+        };
+        _redis.ConnectionRestored += (_, _) =>
+        {
+            InvalidateAll();
+            Subscribe();
+        };
+        Subscribe();
+    }
+
+    public async ValueTask<ApiKeyIdentity?> FindAsync(string presentedKey, CancellationToken cancellationToken)
+    {
+        var digest = Digest(presentedKey);
+        var now = _time.GetTimestamp();
+        var cached = _cache.TryGetValue(digest, out var entry);
+        if (cached && _time.GetElapsedTime(entry.FetchedAt, now) < _options.CurrentValue.KeyCacheTtl && Volatile.Read(ref _subscribed) == 1)
+        {
+            return entry.Key.ToIdentity();
+        }
+
+        var generation = Interlocked.Read(ref _generation);
+        StoredApiKey? key;
+        try
+        {
+            var value = await _redis.GetDatabase().StringGetAsync(ByDigestPrefix + digest).WaitAsync(RedisTimeout, cancellationToken);
+            key = value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((string)value!, GatewayJsonContext.Default.StoredApiKey);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            if (cached && _time.GetElapsedTime(entry.FetchedAt, now) < _options.CurrentValue.KeyCacheStaleTtl)
+            {
+                LogServedFromCache(_logger, entry.Key.Id, ex.Message);
+                return entry.Key.ToIdentity();
+            }
+            throw new ApiKeyStoreUnavailableException("The API key store cannot be reached.", ex);
+        }
+
+        if (key is null || key.RevokedAt is not null)
+        {
+            _cache.TryRemove(digest, out _);
+            return null;
+        }
+        // An invalidation that arrived while we were reading may concern what we read: do not cache it then.
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            if (_cache.Count >= MaxCachedKeys)
+            {
+                _cache.Clear();
+            }
+            _cache[digest] = (key, now);
+        }
+        return key.ToIdentity();
+    }
+
+    public async Task<(StoredApiKey Key, string Secret)> CreateAsync(
+        string tenant, string? name, IReadOnlyList<string> scopes, IReadOnlyList<string> models, DateTimeOffset? expiresAt, KeyLimits? limits,
+        CancellationToken cancellationToken)
+    {
+        var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var key = new StoredApiKey(
+            "key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            Digest(secret),
+            $"{SecretPrefix}…{secret[^4..]}",
+            tenant,
+            name,
+            scopes,
+            models,
+            _time.GetUtcNow(),
+            expiresAt,
+            null,
+            limits);
+        var json = JsonSerializer.Serialize(key, GatewayJsonContext.Default.StoredApiKey);
+
+        var transaction = _redis.GetDatabase().CreateTransaction();
+        transaction.AddCondition(Condition.KeyNotExists(ByDigestPrefix + key.Digest));
+        _ = transaction.StringSetAsync(ByDigestPrefix + key.Digest, json);
+        _ = transaction.HashSetAsync(ById, key.Id, json);
+        if (!await transaction.ExecuteAsync().WaitAsync(RedisTimeout, cancellationToken))
+        {
+            throw new InvalidOperationException("A freshly generated API key collided with a stored one.");
+        }
+        return (key, secret);
+    }
+
+    public async Task<IReadOnlyList<StoredApiKey>> ListAsync(string? tenant, CancellationToken cancellationToken)
+    {
+        var entries = await _redis.GetDatabase().HashValuesAsync(ById).WaitAsync(RedisTimeout, cancellationToken);
+        return entries
+            .Select(e => JsonSerializer.Deserialize((string)e!, GatewayJsonContext.Default.StoredApiKey)!)
+            .Where(k => tenant is null || k.Tenant == tenant)
+            .OrderBy(k => k.CreatedAt)
+            .ThenBy(k => k.Id, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<StoredApiKey?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var value = await _redis.GetDatabase().HashGetAsync(ById, id).WaitAsync(RedisTimeout, cancellationToken);
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((string)value!, GatewayJsonContext.Default.StoredApiKey);
+    }
+
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        var key = await GetAsync(id, cancellationToken);
+        if (key is null)
+        {
+            return false;
+        }
+        if (key.RevokedAt is null)
+        {
+            var revoked = key with { RevokedAt = _time.GetUtcNow() };
+            var transaction = _redis.GetDatabase().CreateTransaction();
+            _ = transaction.KeyDeleteAsync(ByDigestPrefix + key.Digest);
+            _ = transaction.HashSetAsync(ById, key.Id, JsonSerializer.Serialize(revoked, GatewayJsonContext.Default.StoredApiKey));
+            await transaction.ExecuteAsync().WaitAsync(RedisTimeout, cancellationToken);
+        }
+        Invalidate(key.Digest);
+        await _redis.GetSubscriber().PublishAsync(InvalidationChannel, key.Digest).WaitAsync(RedisTimeout, cancellationToken);
+        return true;
+    }
+
+    internal static string Digest(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private void Subscribe()
+    {
+        if (Volatile.Read(ref _subscribed) == 1)
+        {
+            return;
+        }
+        try
+        {
+            _redis.GetSubscriber().Subscribe(InvalidationChannel, (_, message) => Invalidate(message.ToString()));
+            Volatile.Write(ref _subscribed, 1);
+        }
+        catch (RedisException ex)
+        {
+            // Until subscribed, nothing is served from the cache without asking Redis (see FindAsync).
+            LogNotSubscribed(_logger, ex.Message);
+        }
+    }
+
+    private void Invalidate(string digest)
+    {
+        Interlocked.Increment(ref _generation);
+        _cache.TryRemove(digest, out _);
+    }
+
+    private void InvalidateAll()
+    {
+        Interlocked.Increment(ref _generation);
+        _cache.Clear();
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable ({Reason}); API key {KeyId} served from the local cache.")]
+    private static partial void LogServedFromCache(ILogger logger, string keyId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to API key revocations ({Reason}); retrying when Redis is back.")]
+    private static partial void LogNotSubscribed(ILogger logger, string reason);
+}

@@ -1,0 +1,228 @@
+using System.Globalization;
+using AiAspire.Contracts;
+using AiAspire.Gateway.Authentication;
+using AiAspire.Gateway.Proxying;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Yarp.ReverseProxy.Model;
+
+namespace AiAspire.Gateway.RateLimiting;
+
+/// <summary>
+/// In the proxy pipeline after authentication: takes every configured limit of the key and its tenant atomically in
+/// Redis before the call (tokens as estimated prompt + max output), answers 429 with Retry-After when one is spent,
+/// sets OpenAI-style x-ratelimit-* headers, and afterwards frees the concurrency slot and corrects the token
+/// reservation with the usage the response reports (JSON body, or a stream's final usage chunk).
+/// </summary>
+public sealed partial class RateLimitMiddleware(
+    IOptionsMonitor<RateLimitOptions> options, TimeProvider time, ILogger<RateLimitMiddleware> logger, IServiceProvider services)
+{
+    public const string RateLimitedType = "https://aiaspire.dev/problems/rate-limited";
+    public const string BudgetExhaustedType = "https://aiaspire.dev/problems/budget-exhausted";
+
+    private readonly RedisRateLimiter? _limiter = services.GetService<RedisRateLimiter>();
+
+    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        var limits = options.CurrentValue;
+        if (context.Items[ApiKeyMiddleware.IdentityItem] is not ApiKeyIdentity identity)
+        {
+            await next();
+            return;
+        }
+        var requests = Effective(limits.Requests, identity.Limits?.RequestsPerMinute);
+        var tokens = Effective(limits.Tokens, identity.Limits?.TokensPerMinute);
+        var concurrency = Effective(limits.Concurrency, identity.Limits?.ConcurrentRequests);
+        var budget = identity.Limits?.MonthlyBudgetUsd is { } keyBudget
+            ? new BudgetOptions { MonthlyUsdPerKey = keyBudget, MonthlyUsdPerTenant = limits.Budget.MonthlyUsdPerTenant, FailOpen = limits.Budget.FailOpen }
+            : limits.Budget;
+        if (!(requests.Active || tokens.Active || concurrency.Active || budget.Active))
+        {
+            await next();
+            return;
+        }
+
+        var reservedTokens = 0L;
+        var modelInBody = context.GetReverseProxyFeature().Route.Config.Metadata?.GetValueOrDefault(ApiKeyMiddleware.ModelInBodyMetadata) == "true";
+        if (tokens.Active && modelInBody)
+        {
+            var (body, problem) = await RequestBodyPeek.ReadAsync(context);
+            if (body is null)
+            {
+                await problem!.ExecuteAsync(context);
+                return;
+            }
+            reservedTokens = body.EstimatedPromptTokens + (body.MaxOutputTokens ?? limits.DefaultMaxOutputTokens);
+        }
+
+        var month = time.GetUtcNow();
+        var checks = Checks(identity, requests, tokens, concurrency, reservedTokens);
+        AddBudgets(checks, identity, budget, month);
+        if (checks.Count == 0)
+        {
+            await next();
+            return;
+        }
+        var requestId = Guid.NewGuid().ToString("N");
+        RateLimitDecision decision;
+        try
+        {
+            if (_limiter is null)
+            {
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "The gateway has no 'cache' connection string.");
+            }
+            decision = await _limiter.AcquireAsync(requestId, limits.ConcurrencyLease, checks, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            var closed = checks.Where(c => !c.FailOpen).Select(c => c.Kind).Distinct().ToList();
+            LogRedisUnavailable(logger, closed.Count == 0 ? "open" : "closed", ex.Message);
+            if (closed.Count == 0)
+            {
+                await next();
+                return;
+            }
+            context.Response.Headers.RetryAfter = "5";
+            await TypedResults.Problem(
+                $"Rate limits ({string.Join(", ", closed).ToLowerInvariant()}) cannot be checked right now; try again shortly.",
+                statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable).ExecuteAsync(context);
+            return;
+        }
+
+        SetHeaders(context.Response, decision);
+        if (!decision.Granted)
+        {
+            var denied = decision.States[decision.DeniedIndex];
+            if (denied.Check.Kind == LimitKind.Budget)
+            {
+                var nextMonth = new DateTimeOffset(month.Year, month.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+                context.Response.Headers.RetryAfter = ((long)Math.Ceiling((nextMonth - month).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await TypedResults.Problem(
+                    $"The {Who(denied.Check)}'s monthly budget of {denied.Check.Limit / 1_000_000m:0.######} USD is spent.",
+                    statusCode: StatusCodes.Status429TooManyRequests, title: "Budget exhausted", type: BudgetExhaustedType).ExecuteAsync(context);
+                return;
+            }
+            context.Response.Headers.RetryAfter = ((long)Math.Ceiling(denied.Reset.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            var who = Who(denied.Check);
+            var what = denied.Check.Kind switch
+            {
+                LimitKind.Requests => $"{denied.Check.Limit} requests per minute",
+                LimitKind.Tokens => $"{denied.Check.Limit} tokens per minute (this request reserves {denied.Check.Cost})",
+                _ => $"{denied.Check.Limit} concurrent requests",
+            };
+            await TypedResults.Problem($"The {who}'s limit of {what} is reached.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", type: RateLimitedType).ExecuteAsync(context);
+            return;
+        }
+
+        var capture = reservedTokens > 0 ? new UsageCaptureStream(context.Response.Body) : null;
+        var original = context.Response.Body;
+        if (capture is not null)
+        {
+            context.Response.Body = capture;
+        }
+        try
+        {
+            await next();
+        }
+        finally
+        {
+            context.Response.Body = original;
+            var delta = 0L;
+            if (capture is not null)
+            {
+                var success = context.Response.StatusCode is >= 200 and < 300;
+                var actual = success ? ResponseUsage.TotalTokens(context.Response.ContentType, capture) : 0;
+                // No usage reported on a success: the reservation stands (it was the upper bound).
+                delta = actual is { } used ? used - reservedTokens : 0;
+            }
+            try
+            {
+                await _limiter.ReleaseAsync(requestId, decision.BucketSecond, delta, checks);
+                if (Cost(context.Response) is > 0 and var cost)
+                {
+                    await _limiter.ChargeAsync(checks.Where(c => c.Kind == LimitKind.Budget), cost);
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // The concurrency lease expires on its own; the token correction is lost (the reservation stands).
+                LogReleaseFailed(logger, ex.Message);
+            }
+        }
+    }
+
+    private static string Who(LimitCheck check) => check.RedisKey.Contains(":t:", StringComparison.Ordinal) ? "tenant" : "API key";
+
+    /// <summary>The orchestrator's x-aiaspire-cost (USD) in micro-USD; 0 when absent or nonsense.</summary>
+    private static long Cost(HttpResponse response) =>
+        decimal.TryParse(response.Headers[AiAspireHeaders.Cost], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var usd)
+            && usd is > 0 and < 1_000_000
+            ? (long)Math.Ceiling(usd * 1_000_000m)
+            : 0;
+
+    private static void AddBudgets(List<LimitCheck> checks, ApiKeyIdentity identity, BudgetOptions budget, DateTimeOffset now)
+    {
+        var month = now.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        if (budget.MonthlyUsdPerKey > 0)
+        {
+            checks.Add(new(LimitKind.Budget, $"aiaspire:budget:k:{identity.KeyId}:{month}", (long)(budget.MonthlyUsdPerKey * 1_000_000m), 0, budget.FailOpen));
+        }
+        if (budget.MonthlyUsdPerTenant > 0)
+        {
+            checks.Add(new(LimitKind.Budget, $"aiaspire:budget:t:{identity.Tenant}:{month}", (long)(budget.MonthlyUsdPerTenant * 1_000_000m), 0, budget.FailOpen));
+        }
+    }
+
+    private static LimitOptions Effective(LimitOptions configured, long? keyLimit) =>
+        keyLimit is { } perKey ? new LimitOptions { PerKey = perKey, PerTenant = configured.PerTenant, FailOpen = configured.FailOpen } : configured;
+
+    private static List<LimitCheck> Checks(ApiKeyIdentity identity, LimitOptions requests, LimitOptions tokens, LimitOptions concurrency, long reservedTokens)
+    {
+        var checks = new List<LimitCheck>(6);
+        void Add(LimitKind kind, LimitOptions limit, long cost)
+        {
+            var name = kind.ToString().ToLowerInvariant();
+            if (limit.PerKey > 0)
+            {
+                checks.Add(new(kind, $"aiaspire:rl:k:{identity.KeyId}:{name}", limit.PerKey, cost, limit.FailOpen));
+            }
+            if (limit.PerTenant > 0)
+            {
+                checks.Add(new(kind, $"aiaspire:rl:t:{identity.Tenant}:{name}", limit.PerTenant, cost, limit.FailOpen));
+            }
+        }
+        Add(LimitKind.Requests, requests, 1);
+        if (reservedTokens > 0)
+        {
+            Add(LimitKind.Tokens, tokens, reservedTokens);
+        }
+        Add(LimitKind.Concurrency, concurrency, 1);
+        return checks;
+    }
+
+    /// <summary>OpenAI's headers, for the tighter of the key's and the tenant's limit of each kind.</summary>
+    private static void SetHeaders(HttpResponse response, RateLimitDecision decision)
+    {
+        foreach (var (kind, suffix) in (ReadOnlySpan<(LimitKind, string)>)[(LimitKind.Requests, "requests"), (LimitKind.Tokens, "tokens")])
+        {
+            var tightest = decision.States
+                .Where(s => s.Check.Kind == kind)
+                .MinBy(s => s.Check.Limit - s.UsedBefore - (decision.Granted ? s.Check.Cost : 0));
+            if (tightest is null)
+            {
+                continue;
+            }
+            var remaining = Math.Max(0, tightest.Check.Limit - tightest.UsedBefore - (decision.Granted ? tightest.Check.Cost : 0));
+            response.Headers[$"x-ratelimit-limit-{suffix}"] = tightest.Check.Limit.ToString(CultureInfo.InvariantCulture);
+            response.Headers[$"x-ratelimit-remaining-{suffix}"] = remaining.ToString(CultureInfo.InvariantCulture);
+            response.Headers[$"x-ratelimit-reset-{suffix}"] = $"{(long)Math.Ceiling(tightest.Reset.TotalSeconds)}s";
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable for rate limits; failing {Mode}: {Reason}")]
+    private static partial void LogRedisUnavailable(ILogger logger, string mode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release a request's rate limits: {Reason}")]
+    private static partial void LogReleaseFailed(ILogger logger, string reason);
+}

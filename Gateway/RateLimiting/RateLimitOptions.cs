@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AiAspire.Gateway.RateLimiting;
+
+/// <summary>Gateway:RateLimits — each limit per key and per tenant; 0 means unlimited.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "Gateway:RateLimits";
+
+    /// <summary>Requests in any 60 s.</summary>
+    public LimitOptions Requests { get; set; } = new();
+
+    /// <summary>Tokens in any 60 s: prompt (estimated) + max output reserved before the call, reconciled with usage after it.</summary>
+    public LimitOptions Tokens { get; set; } = new();
+
+    /// <summary>Requests in flight at once.</summary>
+    public LimitOptions Concurrency { get; set; } = new();
+
+    /// <summary>Monthly USD budgets, fed by actual costs.</summary>
+    public BudgetOptions Budget { get; set; } = new();
+
+    /// <summary>Output tokens reserved when a request names no max_tokens.</summary>
+    [Range(1, 1_000_000)]
+    public int DefaultMaxOutputTokens { get; set; } = 1024;
+
+    /// <summary>How long an in-flight slot is held if the gateway dies before releasing it.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan ConcurrencyLease { get; set; } = TimeSpan.FromMinutes(6);
+}

@@ -1,0 +1,26 @@
+// Proxy overhead of the gateway: latency p50/p99 of a 0 ms upstream called directly and through the gateway.
+//
+//   dotnet build Gateway -c Release
+//   dotnet run --project bench/GatewayBench -c Release -- [--requests 5000] [--concurrency 1,8] [--redis 127.0.0.1:6379]
+//
+// The gateway runs as its own process (Gateway/bin/Release/net10.0/Gateway.dll, or Debug when no Release build
+// exists) on 127.0.0.1, its orchestrator cluster pointed at a fake OpenAI upstream in this process. With --redis
+// (a running redis-server) the gateway also checks stored keys and takes request/token/concurrency limits (set
+// high enough never to refuse) in Redis, so the figures include the Lua round trip.
+using AiAspire.GatewayBench;
+
+var options = BenchOptions.Parse(args);
+await using var upstream = await FakeUpstream.StartAsync();
+await using var gateway = await GatewayProcess.StartAsync(upstream.Address, options.Redis);
+
+Console.WriteLine($"gateway: {gateway.Description}; upstream {upstream.Address}; {options.Requests} requests per run; " +
+    $"{Environment.ProcessorCount} cores; redis: {options.Redis ?? "none"}");
+Console.WriteLine("concurrency  target    p50 ms   p99 ms   req/s");
+foreach (var concurrency in options.Concurrency)
+{
+    var direct = await LoadRun.RunAsync(upstream.Address, null, concurrency, options.Requests);
+    var proxied = await LoadRun.RunAsync(gateway.Address, GatewayProcess.Key, concurrency, options.Requests);
+    Console.WriteLine(direct.Format(concurrency, "direct"));
+    Console.WriteLine(proxied.Format(concurrency, "gateway"));
+    Console.WriteLine($"{concurrency,11}  overhead  {proxied.P50 - direct.P50,6:F2}   {proxied.P99 - direct.P99,6:F2}");
+}
