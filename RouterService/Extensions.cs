@@ -1,8 +1,12 @@
+using AiAspire.Contracts.Router;
 using AiAspire.RouterService.Catalog;
+using AiAspire.RouterService.Complexity;
 using AiAspire.RouterService.Offline;
 using AiAspire.RouterService.Providers;
+using AiAspire.RouterService.Resilience;
 using AiAspire.RouterService.Routing;
 using AiAspire.RouterService.Strategies;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AiAspire.RouterService;
 
@@ -11,14 +15,26 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
-        builder.Services.AddOptions<RouterOptions>().BindConfiguration(RouterOptions.Section);
+        builder.Services.AddOptions<RouterOptions>().BindConfiguration(RouterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<OfflineChatClient>();
         builder.Services.AddSingleton<ChatClientFactory>();
+        builder.Services.AddSingleton<PromptComplexityClassifier>();
+        builder.Services.AddSingleton<DeploymentObservations>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CircuitBreakers>();
         builder.Services.AddSingleton<IRoutingStrategy, PriorityStrategy>();
+        builder.Services.AddSingleton<IRoutingStrategy, CostStrategy>();
+        builder.Services.AddSingleton<IRoutingStrategy, LatencyStrategy>();
+        builder.Services.AddSingleton<IRoutingStrategy, QualityStrategy>();
+        builder.Services.AddSingleton<IRoutingStrategy>(new WeightedStrategy());
+        builder.Services.AddSingleton<IRoutingStrategy, LeastBusyStrategy>();
+        builder.Services.AddSingleton<IRoutingStrategy, ComplexityStrategy>();
         builder.Services.AddSingleton<RoutePlanner>();
         builder.Services.AddSingleton<CompletionRouter>();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, RouterJsonContext.Default));
         return builder;
     }
 }

@@ -31,18 +31,19 @@ public static class RouterApi
         {
             return invalid;
         }
+        request = WithStrategyHeader(request!, context.Request);
 
         RoutePlan plan;
         try
         {
-            plan = planner.Plan(request!);
+            plan = planner.Plan(request);
         }
         catch (RoutingException ex)
         {
             return RoutingProblem(ex);
         }
 
-        if (request!.Stream)
+        if (request.Stream)
         {
             return TypedResults.ServerSentEvents(router.StreamAsync(plan, request, cancellationToken));
         }
@@ -57,19 +58,33 @@ public static class RouterApi
         }
     }
 
-    public static async Task<Results<Ok<RouteDecision>, ProblemHttpResult>> Explain(HttpContext context, RoutePlanner planner, CancellationToken cancellationToken)
+    /// <summary>The plan for a request and the reasons for it, without calling a model; messages may be omitted.</summary>
+    public static async Task<Results<Ok<RouteExplanation>, ProblemHttpResult>> Explain(HttpContext context, RoutePlanner planner, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync(context.Request, ContractsJsonContext.Default.CompletionRequest, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
+        request = WithStrategyHeader(request! with { Messages = request.Messages ?? [] }, context.Request);
+        if (Validate(request, requireMessages: false) is { } invalid)
+        {
+            return invalid;
+        }
         try
         {
-            var plan = planner.Plan(request! with { Messages = request.Messages ?? [] });
+            var plan = planner.Plan(request);
             var first = plan.Deployments[0];
-            var candidates = plan.Deployments.Select(d => new RouteAttempt(d.Name, "candidate", 0)).Concat(plan.Skipped);
-            return TypedResults.Ok(new RouteDecision(plan.Route, first.Name, first.ModelId, first.Options.Provider, plan.Strategy, [.. candidates]));
+            var candidates = plan.Ranking
+                .Select((r, i) => new RouteCandidate(r.Deployment.Name, "candidate", i + 1, r.Score, r.Reason))
+                .Concat(plan.Skipped.Select(s => new RouteCandidate(s.Deployment, "skipped", null, null, s.Error ?? "skipped")));
+            var complexity = plan.Profile.Complexity;
+            return TypedResults.Ok(new RouteExplanation(
+                plan.Route, plan.Strategy, first.Name, first.ModelId, first.Options.Provider,
+                plan.Profile.EstimatedPromptTokens,
+                [.. candidates],
+                new PromptComplexity(complexity.Score, plan.ComplexityThreshold,
+                    complexity.IsHard(plan.ComplexityThreshold) ? "hard" : "easy", complexity.Features)));
         }
         catch (RoutingException ex)
         {
@@ -83,14 +98,20 @@ public static class RouterApi
             .Where(d => d.IsAvailable)
             .Select(d => new ModelDescriptor(d.Name, "deployment", d.Options.Provider, d.ModelId));
         var routes = catalog.Current.Routes
-            .Where(r => r.Value.Candidates.Any(c => catalog.FindDeployment(c) is { IsAvailable: true }))
+            .Where(r => catalog.CandidatesOf(r.Value).Concat(r.Value.Fallbacks).Any(c => catalog.FindDeployment(c) is { IsAvailable: true }))
             .Select(r => new ModelDescriptor(r.Key, "route", r.Value.Strategy, null));
         return TypedResults.Ok<IReadOnlyList<ModelDescriptor>>([.. routes.Concat(deployments).OrderBy(m => m.Kind).ThenBy(m => m.Id, StringComparer.Ordinal)]);
     }
 
-    private static ProblemHttpResult? Validate(CompletionRequest request)
+    /// <summary>The body's strategy, else the <c>x-route-strategy</c> header's.</summary>
+    private static CompletionRequest WithStrategyHeader(CompletionRequest request, HttpRequest http) =>
+        string.IsNullOrWhiteSpace(request.Strategy) && http.Headers[RouterHeaders.Strategy].ToString() is { Length: > 0 } header
+            ? request with { Strategy = header.Trim() }
+            : request;
+
+    private static ProblemHttpResult? Validate(CompletionRequest request, bool requireMessages = true)
     {
-        if (request.Messages is not { Count: > 0 })
+        if (request.Messages is null || (requireMessages && request.Messages.Count == 0))
         {
             return JsonBody.Validation("messages must hold at least one message.");
         }
@@ -118,13 +139,27 @@ public static class RouterApi
         {
             return JsonBody.Validation("responseFormat must be an object.");
         }
+        for (var i = 0; i < (request.Capabilities?.Count ?? 0); i++)
+        {
+            if (!DeploymentCapabilities.Known.Contains(request.Capabilities![i] ?? ""))
+            {
+                return JsonBody.Validation(
+                    $"capabilities[{i}] '{request.Capabilities[i]}' is not one of: {string.Join(", ", DeploymentCapabilities.Known)}.");
+            }
+        }
         return null;
     }
 
-    private static ProblemHttpResult RoutingProblem(RoutingException ex) =>
-        TypedResults.Problem(
-            ex.Message,
-            statusCode: ex.CallerError ? StatusCodes.Status404NotFound : StatusCodes.Status502BadGateway,
-            type: ex.CallerError ? ProblemTypes.UnknownModel : ProblemTypes.UpstreamFailed,
+    private static ProblemHttpResult RoutingProblem(RoutingException ex)
+    {
+        var (status, type) = ex.Failure switch
+        {
+            RoutingFailure.UnknownModel => (StatusCodes.Status404NotFound, ProblemTypes.UnknownModel),
+            RoutingFailure.UnknownStrategy => (StatusCodes.Status400BadRequest, RouterProblemTypes.UnknownStrategy),
+            RoutingFailure.Unservable => (StatusCodes.Status422UnprocessableEntity, RouterProblemTypes.UnservableRequest),
+            _ => (StatusCodes.Status502BadGateway, ProblemTypes.UpstreamFailed),
+        };
+        return TypedResults.Problem(ex.Message, statusCode: status, type: type,
             extensions: new Dictionary<string, object?> { ["attempts"] = ex.Attempts });
+    }
 }

@@ -5,6 +5,7 @@ namespace AiAspire.Contracts.Router;
 public sealed record RouterMessage(string Role, string Content);
 
 /// <summary><c>POST /v1/complete</c>: <see cref="Model"/> is a deployment name or a route alias.</summary>
+/// <param name="Capabilities">What the answer needs beyond plain text ("tools", "vision", "reasoning"); "json" is implied by <see cref="ResponseFormat"/>.</param>
 public sealed record CompletionRequest(
     IReadOnlyList<RouterMessage> Messages,
     string? Model = null,
@@ -16,7 +17,8 @@ public sealed record CompletionRequest(
     long? Seed = null,
     JsonElement? ResponseFormat = null,
     bool Stream = false,
-    string? User = null);
+    string? User = null,
+    IReadOnlyList<string>? Capabilities = null);
 
 public sealed record CompletionResponse(
     string Text,

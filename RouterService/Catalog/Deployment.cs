@@ -10,4 +10,10 @@ public sealed record Deployment(string Name, DeploymentOptions Options, string? 
 
     public decimal Cost(int inputTokens, int outputTokens) =>
         (inputTokens * Options.InputPricePer1M + outputTokens * Options.OutputPricePer1M) / 1_000_000m;
+
+    public bool Can(string capability) => Options.Capabilities.Contains(capability, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The output budget the router asks this deployment for: the request's, capped by the catalog's.</summary>
+    public int OutputBudget(int? requested) =>
+        Math.Min(requested ?? Options.MaxOutputTokens, Options.MaxOutputTokens);
 }

@@ -24,4 +24,16 @@ public sealed class DeploymentOptions
     public decimal OutputPricePer1M { get; set; }
     public int Tier { get; set; } = 1;
     public bool Enabled { get; set; } = true;
+
+    /// <summary>What it can do beyond plain text: "tools", "json", "vision", "reasoning" (<see cref="DeploymentCapabilities"/>).</summary>
+    public List<string> Capabilities { get; set; } = [];
+
+    /// <summary>Free labels ("fine-tuned", "eu", …); a route's <see cref="RouteOptions.Tags"/> picks deployments by them.</summary>
+    public List<string> Tags { get; set; } = [];
+
+    /// <summary>The provider's requests-per-minute limit for this deployment, if known; informational.</summary>
+    public int? RequestsPerMinute { get; set; }
+
+    /// <summary>The provider's tokens-per-minute limit for this deployment, if known; informational.</summary>
+    public int? TokensPerMinute { get; set; }
 }

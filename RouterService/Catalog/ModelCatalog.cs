@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -11,22 +12,29 @@ public sealed class ModelCatalog(IOptionsMonitor<CatalogOptions> options, IConfi
         ProviderNames.Offline, ProviderNames.OpenAI, ProviderNames.OpenAICompatible, ProviderNames.AzureOpenAI, ProviderNames.Anthropic,
     };
 
+    // Options are rebound into a new instance on every configuration reload, so one resolution per instance stays current.
+    private readonly ConditionalWeakTable<CatalogOptions, IReadOnlyDictionary<string, Deployment>> _resolved = new();
+
     public CatalogOptions Current => options.CurrentValue;
 
-    public IEnumerable<Deployment> Deployments() =>
-        Current.Deployments.Select(entry => Resolve(entry.Key, entry.Value));
+    public IEnumerable<Deployment> Deployments() => Resolved().Values;
 
     /// <summary>The deployment named <paramref name="name"/> in any case, under the name the catalog spells it.</summary>
-    public Deployment? FindDeployment(string name)
-    {
-        var deployments = Current.Deployments;
-        return deployments.TryGetValue(name, out var deployment)
-            ? Resolve(deployments.Keys.First(key => deployments.Comparer.Equals(key, name)), deployment)
-            : null;
-    }
+    public Deployment? FindDeployment(string name) =>
+        Resolved().TryGetValue(name, out var deployment) ? deployment : null;
+
+    private IReadOnlyDictionary<string, Deployment> Resolved() =>
+        _resolved.GetValue(Current, current => current.Deployments.ToDictionary(
+            entry => entry.Key, entry => Resolve(entry.Key, entry.Value), StringComparer.OrdinalIgnoreCase));
 
     public RouteOptions? FindRoute(string name) =>
         Current.Routes.TryGetValue(name, out var route) ? route : null;
+
+    /// <summary>The route's listed candidates, then the deployments carrying one of its tags (in catalog order).</summary>
+    public IEnumerable<string> CandidatesOf(RouteOptions route) =>
+        route.Tags.Count == 0
+            ? route.Candidates
+            : route.Candidates.Concat(Current.Deployments.Where(d => route.Tags.Any(t => d.Value.Tags.Contains(t, StringComparer.OrdinalIgnoreCase))).Select(d => d.Key));
 
     private Deployment Resolve(string name, DeploymentOptions deployment)
     {
@@ -45,17 +53,17 @@ public sealed class ModelCatalog(IOptionsMonitor<CatalogOptions> options, IConfi
         {
             unavailable = $"unknown provider '{deployment.Provider}'";
         }
-        else if (deployment.Provider is ProviderNames.AzureOpenAI or ProviderNames.Anthropic)
-        {
-            unavailable = $"the {deployment.Provider} adapter is not built yet";
-        }
         else if (deployment.Provider != ProviderNames.Offline && apiKey is null)
         {
             unavailable = $"no API key (set Providers:{deployment.Credential ?? "<name>"}:ApiKey)";
         }
-        else if (deployment.Provider == ProviderNames.OpenAICompatible && endpoint is null)
+        else if (deployment.Provider is ProviderNames.OpenAICompatible or ProviderNames.AzureOpenAI && endpoint is null)
         {
             unavailable = "no endpoint";
+        }
+        else if (endpoint is not null && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+        {
+            unavailable = $"endpoint '{endpoint}' is not an absolute URL";
         }
 
         return new Deployment(name, deployment, apiKey, endpoint, unavailable);

@@ -4,6 +4,8 @@ using System.Collections.Concurrent;
 using AiAspire.RouterService.Catalog;
 using AiAspire.RouterService.Offline;
 using Microsoft.Extensions.AI;
+using Anthropic;
+using Azure.AI.OpenAI;
 using OpenAI;
 
 namespace AiAspire.RouterService.Providers;
@@ -12,7 +14,7 @@ namespace AiAspire.RouterService.Providers;
 /// One <see cref="IChatClient"/> adapter per deployment, built once per configuration of that deployment
 /// (a catalog edit replaces it; requests still using the old one finish with it, then it is left to the GC).
 /// </summary>
-public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory loggerFactory)
+public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory loggerFactory, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (ClientKey Key, IChatClient Client)> _clients = new(StringComparer.OrdinalIgnoreCase);
 
@@ -23,7 +25,8 @@ public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory 
             throw new InvalidOperationException($"Deployment {deployment.Name} is unavailable: {deployment.UnavailableReason}.");
         }
 
-        var key = new ClientKey(deployment.Name, deployment.Options.Provider, deployment.Endpoint, deployment.ModelId, deployment.ApiKey);
+        var key = new ClientKey(deployment.Name, deployment.Options.Provider, deployment.Endpoint, deployment.ModelId, deployment.ApiKey,
+            deployment.Options.MaxOutputTokens);
         if (_clients.TryGetValue(deployment.Name, out var cached) && cached.Key == key)
         {
             return cached.Client;
@@ -33,12 +36,17 @@ public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory 
         return client;
     }
 
+    /// <summary>The SDKs' own limit per HTTP call; the router's attempt timeout and deadline are shorter and decide.</summary>
+    private static readonly TimeSpan NetworkTimeout = TimeSpan.FromSeconds(100);
+
     private IChatClient Create(ClientKey key)
     {
         var inner = key.Provider switch
         {
             ProviderNames.Offline => offline,
             ProviderNames.OpenAI or ProviderNames.OpenAICompatible => CreateOpenAI(key),
+            ProviderNames.AzureOpenAI => CreateAzureOpenAI(key),
+            ProviderNames.Anthropic => CreateAnthropic(key),
             _ => throw new InvalidOperationException($"No adapter for provider {key.Provider}."),
         };
 
@@ -51,7 +59,7 @@ public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory 
     {
         var options = new OpenAIClientOptions
         {
-            NetworkTimeout = TimeSpan.FromSeconds(100),
+            NetworkTimeout = NetworkTimeout,
             // The router's fallback is the retry: one call per recorded attempt, and a failing deployment is left at once.
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         };
@@ -64,5 +72,34 @@ public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory 
             .AsIChatClient();
     }
 
-    private sealed record ClientKey(string Name, string Provider, string? Endpoint, string ModelId, string? ApiKey);
+    private static IChatClient CreateAzureOpenAI(ClientKey key)
+    {
+        var options = new AzureOpenAIClientOptions
+        {
+            NetworkTimeout = NetworkTimeout,
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        };
+        // The Azure deployment name is the catalog's model id.
+        return new AzureOpenAIClient(new Uri(key.Endpoint!), new ApiKeyCredential(key.ApiKey!), options)
+            .GetChatClient(key.ModelId)
+            .AsIChatClient();
+    }
+
+    private IChatClient CreateAnthropic(ClientKey key)
+    {
+        var options = new Anthropic.Core.ClientOptions
+        {
+            ApiKey = key.ApiKey,
+            MaxRetries = 0,
+            Timeout = NetworkTimeout,
+            Handlers = [new RetryAfterHandler(time)],
+        };
+        if (key.Endpoint is not null)
+        {
+            options.BaseUrl = key.Endpoint;
+        }
+        return new AnthropicClient(options).AsIChatClient(key.ModelId, key.MaxOutputTokens);
+    }
+
+    private sealed record ClientKey(string Name, string Provider, string? Endpoint, string ModelId, string? ApiKey, int MaxOutputTokens);
 }

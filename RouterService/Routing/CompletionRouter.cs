@@ -6,150 +6,318 @@ using AiAspire.Contracts.Router;
 using AiAspire.RouterService.Catalog;
 using AiAspire.RouterService.Offline;
 using AiAspire.RouterService.Providers;
+using AiAspire.RouterService.Resilience;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace AiAspire.RouterService.Routing;
 
-/// <summary>Runs a plan: calls each deployment in turn until one answers, recording every attempt.</summary>
-public sealed partial class CompletionRouter(ChatClientFactory clients, IOptionsMonitor<RouterOptions> options, ILogger<CompletionRouter> logger)
+/// <summary>
+/// Runs a plan: calls each deployment in turn until one answers, recording every attempt. A transient failure (429, 5xx,
+/// timeout, network) is retried on the same deployment after a jittered backoff or the provider's Retry-After, within
+/// the request's deadline; a deployment whose circuit is open is skipped; a context-window overflow skips every later
+/// candidate whose window is no larger.
+/// </summary>
+public sealed partial class CompletionRouter(
+    ChatClientFactory clients,
+    DeploymentObservations observations,
+    CircuitBreakers breakers,
+    IOptionsMonitor<RouterOptions> options,
+    TimeProvider time,
+    ILogger<CompletionRouter> logger)
 {
-    /// <exception cref="RoutingException">Every deployment of the plan failed.</exception>
+    /// <exception cref="RoutingException">Every deployment of the plan failed or was skipped.</exception>
     public async Task<CompletionResponse> CompleteAsync(RoutePlan plan, CompletionRequest request, CancellationToken cancellationToken)
     {
-        var attempts = new List<RouteAttempt>(plan.Skipped);
+        var run = new Run(plan, options.CurrentValue, Stopwatch.GetTimestamp());
         var messages = ToChatMessages(request.Messages);
 
         foreach (var deployment in plan.Deployments)
         {
-            var chatOptions = ToChatOptions(request, deployment);
-            var started = Stopwatch.GetTimestamp();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.CurrentValue.AttemptTimeout);
-            try
+            for (var retry = 0; run.MayCall(deployment, breakers); retry++)
             {
-                var response = await clients.Get(deployment).GetResponseAsync(messages, chatOptions, timeout.Token);
-                attempts.Add(Attempt(deployment, "ok", started));
-                var text = response.Text;
-                var usage = UsageOf(response.Usage, request.Messages, text);
-                Record(plan, deployment, attempts);
-                return new CompletionResponse(
-                    text,
-                    FinishReasonOf(response.FinishReason),
-                    Decision(plan, deployment, attempts),
-                    usage,
-                    deployment.Cost(usage.InputTokens, usage.OutputTokens));
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not RoutingException)
-            {
-                attempts.Add(Attempt(deployment, "error", started, Describe(ex, timeout.IsCancellationRequested)));
-                LogAttemptFailed(ex, deployment.Name, plan.Route);
+                var chatOptions = ToChatOptions(request, deployment);
+                var started = Stopwatch.GetTimestamp();
+                var budget = run.AttemptBudget;
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(budget);
+                using var inFlight = observations.Begin(deployment.Name);
+                var verdict = false;
+                TimeSpan? backoff = null;
+                try
+                {
+                    var response = await clients.Get(deployment).GetResponseAsync(messages, chatOptions, timeout.Token);
+                    run.Attempts.Add(Attempt(deployment, "ok", started));
+                    breakers.Succeeded(deployment.Name);
+                    verdict = true;
+                    observations.Record(deployment.Name, null, run.Attempts[^1].LatencyMs);
+                    var text = response.Text;
+                    var usage = UsageOf(response.Usage, request.Messages, text);
+                    Record(plan, deployment, run.Attempts);
+                    return new CompletionResponse(
+                        text,
+                        FinishReasonOf(response.FinishReason),
+                        Decision(plan, deployment, run.Attempts),
+                        usage,
+                        deployment.Cost(usage.InputTokens, usage.OutputTokens));
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not RoutingException)
+                {
+                    var failure = Judge(run, deployment, ex, timeout.IsCancellationRequested, budget, started);
+                    verdict = true;
+                    backoff = run.Backoff(failure, retry);
+                }
+                finally
+                {
+                    if (!verdict)
+                    {
+                        breakers.Released(deployment.Name);
+                    }
+                }
+                if (backoff is not { } delay)
+                {
+                    break;
+                }
+                await Task.Delay(delay, time, cancellationToken);
             }
         }
 
-        throw new RoutingException($"Every deployment of '{plan.Route}' failed.", callerError: false, attempts);
+        throw new RoutingException($"Every deployment of '{plan.Route}' failed.", RoutingFailure.Upstream, run.Attempts);
     }
 
     /// <summary>
-    /// Streams deltas, then one "done" (or "error") event. A deployment that fails before its first token is
-    /// replaced by the next; once tokens have been sent, a failure ends the stream with an "error" event.
+    /// Streams deltas, then one "done" (or "error") event. A deployment that fails before its first token is retried or
+    /// replaced like a non-streamed call; once tokens have been sent, a failure ends the stream with an "error" event.
     /// </summary>
     public async IAsyncEnumerable<CompletionStreamEvent> StreamAsync(
         RoutePlan plan, CompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var attempts = new List<RouteAttempt>(plan.Skipped);
+        var run = new Run(plan, options.CurrentValue, Stopwatch.GetTimestamp());
         var messages = ToChatMessages(request.Messages);
 
         foreach (var deployment in plan.Deployments)
         {
-            var chatOptions = ToChatOptions(request, deployment);
-            var started = Stopwatch.GetTimestamp();
-            using var firstToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            firstToken.CancelAfter(options.CurrentValue.AttemptTimeout);
-
-            await using var updates = clients.Get(deployment)
-                .GetStreamingResponseAsync(messages, chatOptions, firstToken.Token)
-                .GetAsyncEnumerator(firstToken.Token);
-
-            var text = new StringBuilder();
-            var sentAny = false;
-            UsageDetails? usage = null;
-            ChatFinishReason? finish = null;
-            string? failure = null;
-
-            while (true)
+            for (var retry = 0; run.MayCall(deployment, breakers); retry++)
             {
-                ChatResponseUpdate update;
+                var chatOptions = ToChatOptions(request, deployment);
+                var started = Stopwatch.GetTimestamp();
+                var budget = run.AttemptBudget;
+                using var firstToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                firstToken.CancelAfter(budget);
+                using var inFlight = observations.Begin(deployment.Name);
+                var verdict = false;
+
+                await using var updates = clients.Get(deployment)
+                    .GetStreamingResponseAsync(messages, chatOptions, firstToken.Token)
+                    .GetAsyncEnumerator(firstToken.Token);
+
+                var text = new StringBuilder();
+                var sentAny = false;
+                double? firstTokenMs = null;
+                UsageDetails? usage = null;
+                ChatFinishReason? finish = null;
+                CallFailure? failure = null;
+
                 try
                 {
-                    if (!await updates.MoveNextAsync())
+                    while (true)
                     {
-                        break;
+                        ChatResponseUpdate update;
+                        try
+                        {
+                            if (!await updates.MoveNextAsync())
+                            {
+                                break;
+                            }
+                            update = updates.Current;
+                        }
+                        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            failure = Judge(run, deployment, ex, !sentAny && firstToken.IsCancellationRequested, budget, started);
+                            verdict = true;
+                            break;
+                        }
+
+                        finish = update.FinishReason ?? finish;
+                        foreach (var content in update.Contents)
+                        {
+                            if (content is UsageContent usageContent)
+                            {
+                                usage = usageContent.Details;
+                            }
+                        }
+                        var delta = update.Text;
+                        if (!string.IsNullOrEmpty(delta))
+                        {
+                            if (!sentAny)
+                            {
+                                firstToken.CancelAfter(Timeout.InfiniteTimeSpan);
+                                firstTokenMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                                yield return new CompletionStreamEvent(CompletionStreamEvent.Start,
+                                    Route: Decision(plan, deployment, [.. run.Attempts, Attempt(deployment, "ok", started)]));
+                            }
+                            sentAny = true;
+                            text.Append(delta);
+                            yield return new CompletionStreamEvent(CompletionStreamEvent.Delta, Text: delta);
+                        }
                     }
-                    update = updates.Current;
+
+                    if (failure is null && finish is null)
+                    {
+                        // Every adapter ends a whole answer with a finish reason; a stream without one was cut short
+                        // (Anthropic's error event, for one, ends the SDK's enumeration quietly).
+                        failure = Judge(run, deployment, new IOException("The stream ended without a finish reason: it was cut short."),
+                            timedOut: false, budget, started);
+                        verdict = true;
+                    }
+
+                    if (failure is null)
+                    {
+                        run.Attempts.Add(Attempt(deployment, "ok", started));
+                        breakers.Succeeded(deployment.Name);
+                        verdict = true;
+                        observations.Record(deployment.Name, firstTokenMs, run.Attempts[^1].LatencyMs);
+                        Record(plan, deployment, run.Attempts);
+                        var tokens = UsageOf(usage, request.Messages, text.ToString());
+                        yield return new CompletionStreamEvent(
+                            CompletionStreamEvent.Done,
+                            FinishReason: FinishReasonOf(finish),
+                            Route: Decision(plan, deployment, run.Attempts),
+                            Usage: tokens,
+                            CostUsd: deployment.Cost(tokens.InputTokens, tokens.OutputTokens));
+                        yield break;
+                    }
+
+                    if (sentAny)
+                    {
+                        yield return new CompletionStreamEvent(
+                            CompletionStreamEvent.Failed,
+                            Route: Decision(plan, deployment, run.Attempts),
+                            Error: $"The stream from {deployment.Name} broke after it started: {failure.Description}");
+                        yield break;
+                    }
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                finally
                 {
-                    failure = Describe(ex, firstToken.IsCancellationRequested);
-                    LogAttemptFailed(ex, deployment.Name, plan.Route);
+                    if (!verdict)
+                    {
+                        breakers.Released(deployment.Name);
+                    }
+                }
+
+                if (run.Backoff(failure, retry) is not { } delay)
+                {
                     break;
                 }
-
-                if (!sentAny)
-                {
-                    firstToken.CancelAfter(Timeout.InfiniteTimeSpan);
-                }
-                finish = update.FinishReason ?? finish;
-                foreach (var content in update.Contents)
-                {
-                    if (content is UsageContent usageContent)
-                    {
-                        usage = usageContent.Details;
-                    }
-                }
-                var delta = update.Text;
-                if (!string.IsNullOrEmpty(delta))
-                {
-                    if (!sentAny)
-                    {
-                        yield return new CompletionStreamEvent(CompletionStreamEvent.Start,
-                            Route: Decision(plan, deployment, [.. attempts, Attempt(deployment, "ok", started)]));
-                    }
-                    sentAny = true;
-                    text.Append(delta);
-                    yield return new CompletionStreamEvent(CompletionStreamEvent.Delta, Text: delta);
-                }
-            }
-
-            if (failure is null)
-            {
-                attempts.Add(Attempt(deployment, "ok", started));
-                Record(plan, deployment, attempts);
-                var tokens = UsageOf(usage, request.Messages, text.ToString());
-                yield return new CompletionStreamEvent(
-                    CompletionStreamEvent.Done,
-                    FinishReason: FinishReasonOf(finish),
-                    Route: Decision(plan, deployment, attempts),
-                    Usage: tokens,
-                    CostUsd: deployment.Cost(tokens.InputTokens, tokens.OutputTokens));
-                yield break;
-            }
-
-            attempts.Add(Attempt(deployment, "error", started, failure));
-            if (sentAny)
-            {
-                yield return new CompletionStreamEvent(
-                    CompletionStreamEvent.Failed,
-                    Route: Decision(plan, deployment, attempts),
-                    Error: $"The stream from {deployment.Name} broke after it started: {failure}");
-                yield break;
+                await Task.Delay(delay, time, cancellationToken);
             }
         }
 
         yield return new CompletionStreamEvent(
             CompletionStreamEvent.Failed,
-            Route: new RouteDecision(plan.Route, "", "", "", plan.Strategy, attempts),
+            Route: new RouteDecision(plan.Route, "", "", "", plan.Strategy, run.Attempts),
             Error: $"Every deployment of '{plan.Route}' failed.");
+    }
+
+    /// <summary>Records a failed call (attempt, breaker, observations, log) and returns what it allows next.</summary>
+    private CallFailure Judge(Run run, Deployment deployment, Exception ex, bool timedOut, TimeSpan budget, long started)
+    {
+        var failure = CallFailure.Of(ex, timedOut, time);
+        if (timedOut && budget < run.Settings.AttemptTimeout)
+        {
+            failure = failure with { Description = "deadline exceeded" };
+        }
+        run.Attempts.Add(Attempt(deployment, "error", started, failure.Description));
+        if (failure.Transient)
+        {
+            breakers.Failed(deployment.Name);
+        }
+        else
+        {
+            breakers.Succeeded(deployment.Name);
+        }
+        if (failure.ContextOverflow)
+        {
+            run.Overflowed = Math.Max(run.Overflowed ?? 0, deployment.Options.ContextWindow);
+        }
+        if (timedOut)
+        {
+            // No answer (or first token) within the budget: at least this slow.
+            observations.Record(deployment.Name, run.Attempts[^1].LatencyMs, run.Attempts[^1].LatencyMs);
+        }
+        LogAttemptFailed(ex, deployment.Name, plan: run.Plan.Route);
+        return failure;
+    }
+
+    /// <summary>One request's progress through its plan: attempts so far, the deadline, and what an overflow ruled out.</summary>
+    private sealed class Run(RoutePlan plan, RouterOptions settings, long started)
+    {
+        public RoutePlan Plan { get; } = plan;
+
+        public RouterOptions Settings { get; } = settings;
+
+        public List<RouteAttempt> Attempts { get; } = [.. plan.Skipped];
+
+        /// <summary>The largest context window a provider has refused this prompt for.</summary>
+        public int? Overflowed { get; set; }
+
+        private TimeSpan Remaining => Settings.Deadline - Stopwatch.GetElapsedTime(started);
+
+        /// <summary>The time one call may take: the attempt timeout, or what is left of the deadline if that is less.</summary>
+        public TimeSpan AttemptBudget => Remaining < Settings.AttemptTimeout ? Remaining : Settings.AttemptTimeout;
+
+        /// <summary>Whether to call <paramref name="deployment"/> (again); when not, records why it is skipped.</summary>
+        public bool MayCall(Deployment deployment, CircuitBreakers breakers)
+        {
+            string? skip = null;
+            if (Remaining <= TimeSpan.Zero)
+            {
+                skip = "deadline exceeded";
+            }
+            else if (Overflowed is { } window && deployment.Options.ContextWindow <= window)
+            {
+                skip = $"context window {deployment.Options.ContextWindow} is no larger than the {window} the prompt overflowed";
+            }
+            else if (!breakers.TryEnter(deployment.Name, out var refusal))
+            {
+                skip = refusal;
+            }
+            if (skip is null)
+            {
+                return true;
+            }
+            if (Attempts.Count == 0 || Attempts[^1].Deployment != deployment.Name || Attempts[^1].Outcome != "error")
+            {
+                Attempts.Add(new RouteAttempt(deployment.Name, "skipped", 0, skip));
+            }
+            return false;
+        }
+
+        /// <summary>The wait before retrying the same deployment, or null to move on.</summary>
+        public TimeSpan? Backoff(CallFailure? failure, int retry)
+        {
+            if (failure is not { Transient: true } || retry >= Settings.MaxRetries)
+            {
+                return null;
+            }
+            TimeSpan delay;
+            if (failure.RetryAfter is { } asked)
+            {
+                if (asked > Settings.MaxRetryAfter)
+                {
+                    return null;
+                }
+                delay = asked;
+            }
+            else
+            {
+                var exponential = Settings.RetryBaseDelay * Math.Pow(2, retry);
+                var capped = exponential < Settings.RetryMaxDelay ? exponential : Settings.RetryMaxDelay;
+                delay = capped * (0.5 + 0.5 * Random.Shared.NextDouble());
+            }
+            // Waiting past the deadline would only end in "deadline exceeded": fall back now instead.
+            return delay < Remaining ? delay : null;
+        }
     }
 
     internal static List<ChatMessage> ToChatMessages(IReadOnlyList<RouterMessage> messages) =>
@@ -168,7 +336,7 @@ public sealed partial class CompletionRouter(ChatClientFactory clients, IOptions
         var options = new ChatOptions
         {
             ModelId = deployment.ModelId,
-            MaxOutputTokens = Math.Min(request.MaxTokens ?? deployment.Options.MaxOutputTokens, deployment.Options.MaxOutputTokens),
+            MaxOutputTokens = deployment.OutputBudget(request.MaxTokens),
             Temperature = (float?)request.Temperature,
             TopP = (float?)request.TopP,
             Seed = request.Seed,
@@ -211,9 +379,6 @@ public sealed partial class CompletionRouter(ChatClientFactory clients, IOptions
     private static RouteAttempt Attempt(Deployment deployment, string outcome, long started, string? error = null) =>
         new(deployment.Name, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds, error);
 
-    private static string Describe(Exception ex, bool timedOut) =>
-        timedOut ? "timed out" : $"{ex.GetType().Name}: {ex.Message}";
-
     private static void Record(RoutePlan plan, Deployment served, List<RouteAttempt> attempts)
     {
         foreach (var attempt in attempts)
@@ -228,6 +393,6 @@ public sealed partial class CompletionRouter(ChatClientFactory clients, IOptions
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {Deployment} failed for route {Route}; falling back")]
-    private partial void LogAttemptFailed(Exception ex, string deployment, string route);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {Deployment} failed for route {Plan}")]
+    private partial void LogAttemptFailed(Exception ex, string deployment, string plan);
 }

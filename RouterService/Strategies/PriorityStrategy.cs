@@ -1,6 +1,3 @@
-using AiAspire.Contracts.Router;
-using AiAspire.RouterService.Catalog;
-
 namespace AiAspire.RouterService.Strategies;
 
 /// <summary>The configured order, as is: an ordered fallback chain.</summary>
@@ -8,5 +5,6 @@ public sealed class PriorityStrategy : IRoutingStrategy
 {
     public string Name => "priority";
 
-    public IReadOnlyList<Deployment> Order(IReadOnlyList<Deployment> candidates, CompletionRequest request) => candidates;
+    public IReadOnlyList<RankedDeployment> Rank(RoutingContext context) =>
+        [.. context.Candidates.Select((d, i) => new RankedDeployment(d, i + 1, $"position {i + 1} in the route"))];
 }

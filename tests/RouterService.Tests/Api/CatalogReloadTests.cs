@@ -80,6 +80,31 @@ public sealed class CatalogReloadTests(ReloadableRouterApp app) : IClassFixture<
         Assert.Contains("disabled in the catalog", problem.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task Catalog_RouteStrategyEditedInTheFile_TheNextRequestIsRoutedByTheNewStrategy()
+    {
+        using var client = app.CreateClient();
+        var basic = app.UpstreamDeployment("basic-model");
+        var premium = app.UpstreamDeployment("premium-model");
+        premium["Tier"] = 3;
+        var deployments = new JsonObject { ["basic"] = basic, ["premium"] = premium };
+        JsonObject Route(string strategy) => new()
+        {
+            ["switching"] = new JsonObject { ["Strategy"] = strategy, ["Candidates"] = new JsonArray("basic", "premium") },
+        };
+        app.WriteCatalog((JsonObject)deployments.DeepClone(), Route("priority"));
+        await WaitForModelAsync(client, "switching", null);
+        var before = await CompleteAsync(client, Ask("switching", UniqueQuestion()));
+
+        app.WriteCatalog((JsonObject)deployments.DeepClone(), Route("quality"));
+        await Eventually.HoldsAsync(async () => (await ModelsAsync(client)).Any(m => m.Id == "switching" && m.Provider == "quality"), ReloadWait,
+            "GET /v1/models shows the route's new strategy");
+        var after = await CompleteAsync(client, Ask("switching", UniqueQuestion()));
+
+        Assert.Equal(("basic", "priority"), (before.Route.Deployment, before.Route.Strategy));
+        Assert.Equal(("premium", "quality"), (after.Route.Deployment, after.Route.Strategy));
+    }
+
     private static string? ModelSent(string body)
     {
         using var document = JsonDocument.Parse(body);

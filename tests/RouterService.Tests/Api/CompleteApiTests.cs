@@ -207,7 +207,7 @@ public sealed class CompleteApiTests(RouterApp app) : IClassFixture<RouterApp>
 
         Assert.Equal(OfflineChatClient.NoDocumentsAnswer, response.Text);
         Assert.Equal(("auto", "local"), (response.Route.Route, response.Route.Deployment));
-        Assert.Equal([("gpt-4o-mini", "skipped"), ("local", "ok")], response.Route.Attempts.Select(Summary));
+        Assert.Equal([("gpt-4o-mini", "skipped"), ("gpt-4o", "skipped"), ("local", "ok")], response.Route.Attempts.Select(Summary));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class ModelsApiTests(RouterApp app) : IClassFixture<RouterApp>
         var routes = (await ModelsAsync(client)).Where(m => m.Kind == "route").ToList();
 
         Assert.Contains(new ModelDescriptor("keyless-first", "route", "priority", null), routes);
-        Assert.Contains(new ModelDescriptor("auto", "route", "priority", null), routes);
+        Assert.Contains(new ModelDescriptor("auto", "route", "complexity", null), routes);
         // A route is listed by whether it can be called, not by whether its deployments are healthy right now.
         Assert.Contains(new ModelDescriptor("doomed", "route", "priority", null), routes);
     }
@@ -77,10 +77,11 @@ public sealed class ModelsApiTests(RouterApp app) : IClassFixture<RouterApp>
         using var response = await client.PostAsJsonAsync("/v1/route/explain", Ask("keyless-first", question), ContractsJsonContext.Default.CompletionRequest);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var decision = (await response.Content.ReadFromJsonAsync<RouteDecision>(System.Text.Json.JsonSerializerOptions.Web))!;
+        var decision = (await response.Content.ReadFromJsonAsync<RouteExplanation>(System.Text.Json.JsonSerializerOptions.Web))!;
         Assert.Equal(("keyless-first", "echo", RouterApp.EchoModel, ProviderNames.OpenAICompatible, "priority"),
             (decision.Route, decision.Deployment, decision.Model, decision.Provider, decision.Strategy));
-        Assert.Equal([("echo", "candidate"), ("keyless", "skipped")], decision.Attempts.Select(Summary));
+        Assert.Equal([("echo", "candidate", 1), ("keyless", "skipped", null)], decision.Candidates.Select(c => (c.Deployment, c.Outcome, c.Rank)));
+        Assert.StartsWith("no API key", decision.Candidates[1].Reason);
         Assert.Empty(RequestsAbout(app.Echo, question));
     }
 

@@ -8,7 +8,8 @@ namespace AiAspire.RouterService.Tests.Api;
 
 /// <summary>
 /// The real service in memory, its catalog pointing at fake OpenAI-compatible upstreams on 127.0.0.1:
-/// <c>echo</c> and <c>backup</c> answer, <c>broken</c> and <c>broken-too</c> always fail with 500, <c>keyless</c> has no API key.
+/// <c>echo</c> and <c>backup</c> (tier 2) answer, <c>broken</c> and <c>broken-too</c> always fail with 500, <c>keyless</c> has no API key;
+/// routes are priority routes except <c>tiered</c> (quality: backup, then echo).
 /// </summary>
 public sealed class RouterApp : IAsyncLifetime
 {
@@ -33,6 +34,9 @@ public sealed class RouterApp : IAsyncLifetime
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Router:AttemptTimeout"] = "00:00:20",
+            // These tests specify fallback, call by call; retries and the circuit breaker are specified in ResilienceTests.
+            ["Router:MaxRetries"] = "0",
+            ["Router:BreakerFailureThreshold"] = "0",
             // Pinned empty so a key in the machine's environment cannot make the appsettings deployments callable.
             ["Providers:OpenAI:ApiKey"] = "",
         };
@@ -49,6 +53,9 @@ public sealed class RouterApp : IAsyncLifetime
         AddRoute(settings, "doomed", "broken", "broken-too");
         AddRoute(settings, "keyless-first", "keyless", "echo");
         AddRoute(settings, "keyless-only", "keyless");
+        settings["Catalog:Deployments:backup:Tier"] = "2";
+        AddRoute(settings, "tiered", "echo", "backup");
+        settings["Catalog:Routes:tiered:Strategy"] = "quality";
 
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {

@@ -24,6 +24,8 @@ public sealed class UnreliableUpstreamApp : IAsyncLifetime
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
             .UseSetting("Logging:LogLevel:Default", "Warning")
             .UseSetting("Router:AttemptTimeout", AttemptTimeout.ToString())
+            .UseSetting("Router:MaxRetries", "0")
+            .UseSetting("Router:BreakerFailureThreshold", "0")
             .UseSetting("Catalog:Deployments:stalling:Provider", "openai-compatible")
             .UseSetting("Catalog:Deployments:stalling:Endpoint", Stalling.V1Endpoint)
             .UseSetting("Catalog:Deployments:stalling:ApiKey", RouterApp.ApiKey)

@@ -80,15 +80,46 @@ public sealed class ModelCatalogTests
         Assert.Equal("disabled in the catalog", deployment.UnavailableReason);
     }
 
-    [Theory]
-    [InlineData("cohere", "unknown provider 'cohere'")]
-    [InlineData(ProviderNames.AzureOpenAI, "the azure-openai adapter is not built yet")]
-    [InlineData(ProviderNames.Anthropic, "the anthropic adapter is not built yet")]
-    public void FindDeployment_ProviderWithoutAnAdapter_IsUnavailableWithTheReason(string provider, string reason)
+    [Fact]
+    public void FindDeployment_UnknownProvider_IsUnavailableWithTheReason()
     {
-        var deployment = Resolve(new DeploymentOptions { Provider = provider, ApiKey = "sk", Endpoint = "http://127.0.0.1:1/v1" });
+        var deployment = Resolve(new DeploymentOptions { Provider = "cohere", ApiKey = "sk", Endpoint = "http://127.0.0.1:1/v1" });
 
-        Assert.Equal(reason, deployment.UnavailableReason);
+        Assert.Equal("unknown provider 'cohere'", deployment.UnavailableReason);
+    }
+
+    [Theory]
+    [InlineData(ProviderNames.AzureOpenAI)]
+    [InlineData(ProviderNames.Anthropic)]
+    public void FindDeployment_AzureOpenAIOrAnthropicWithKeyAndEndpoint_IsAvailable(string provider)
+    {
+        var deployment = Resolve(new DeploymentOptions { Provider = provider, ApiKey = "sk", Endpoint = "http://127.0.0.1:1" });
+
+        Assert.True(deployment.IsAvailable, deployment.UnavailableReason);
+    }
+
+    [Fact]
+    public void FindDeployment_AzureOpenAIWithoutEndpoint_IsUnavailable()
+    {
+        var deployment = Resolve(new DeploymentOptions { Provider = ProviderNames.AzureOpenAI, ApiKey = "sk" });
+
+        Assert.Equal("no endpoint", deployment.UnavailableReason);
+    }
+
+    [Fact]
+    public void FindDeployment_AnthropicWithoutEndpoint_IsAvailableOnTheSdksDefaultAddress()
+    {
+        var deployment = Resolve(new DeploymentOptions { Provider = ProviderNames.Anthropic, ApiKey = "sk" });
+
+        Assert.True(deployment.IsAvailable, deployment.UnavailableReason);
+    }
+
+    [Fact]
+    public void FindDeployment_EndpointThatIsNotAnAbsoluteUrl_IsUnavailableNamingIt()
+    {
+        var deployment = Resolve(new DeploymentOptions { Provider = ProviderNames.OpenAICompatible, ApiKey = "sk", Endpoint = "localhost-ish" });
+
+        Assert.Equal("endpoint 'localhost-ish' is not an absolute URL", deployment.UnavailableReason);
     }
 
     [Fact]

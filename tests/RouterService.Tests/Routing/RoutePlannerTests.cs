@@ -1,5 +1,6 @@
 using AiAspire.Contracts.Router;
 using AiAspire.RouterService.Catalog;
+using AiAspire.RouterService.Complexity;
 using AiAspire.RouterService.Routing;
 using AiAspire.RouterService.Strategies;
 using Microsoft.Extensions.Configuration;
@@ -21,7 +22,8 @@ public sealed class RoutePlannerTests
         options.Routes["hopeless"] = new RouteOptions { Candidates = ["keyless", "missing"] };
         options.Routes["odd"] = new RouteOptions { Strategy = "random", Candidates = ["local"] };
         var catalog = new ModelCatalog(new TestOptionsMonitor<CatalogOptions>(options), new ConfigurationBuilder().Build());
-        return new RoutePlanner(catalog, [new PriorityStrategy()]);
+        return new RoutePlanner(catalog, [new PriorityStrategy()], new PromptComplexityClassifier(),
+            new TestOptionsMonitor<RouterOptions>(new RouterOptions()));
     }
 
     [Fact]

@@ -1,0 +1,14 @@
+using AiAspire.Contracts.Router;
+using AiAspire.RouterService.Catalog;
+using AiAspire.RouterService.Routing;
+
+namespace AiAspire.RouterService.Strategies;
+
+/// <summary>What a strategy ranks: a route's callable candidates able to serve the request, in configured order.</summary>
+public sealed record RoutingContext(
+    string RouteName,
+    Catalog.RouteOptions Route,
+    IReadOnlyList<Deployment> Candidates,
+    CompletionRequest Request,
+    RequestProfile Profile,
+    double ComplexityThreshold);
