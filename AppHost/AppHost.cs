@@ -5,20 +5,25 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var infrastructure = builder.AddInfrastructure();
 var devApiKey = builder.AddDevApiKey();
+var internalSecret = builder.AddInternalSecret();
 
 var guardrails = builder.AddProject<Projects.GuardrailService>("guardrailservice")
+    .WithInternalSecret(internalSecret)
     .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
     .WithHttpHealthCheck("/health");
 
 var rag = builder.AddProject<Projects.RagService>("ragservice")
+    .WithInternalSecret(internalSecret)
     .WithVectorStore(infrastructure)
     .WithHttpHealthCheck("/health");
 
 var router = builder.AddProject<Projects.RouterService>("routerservice")
+    .WithInternalSecret(internalSecret)
     .WithProviderCredentials()
     .WithHttpHealthCheck("/health");
 
 var orchestrator = builder.AddProject<Projects.Orchestrator>("orchestrator")
+    .WithInternalSecret(internalSecret)
     .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
     .WithEventBus(infrastructure)
     .WithReference(guardrails).WaitFor(guardrails)
@@ -27,11 +32,14 @@ var orchestrator = builder.AddProject<Projects.Orchestrator>("orchestrator")
     .WithHttpHealthCheck("/health");
 
 var feedbackWorker = builder.AddProject<Projects.FeedbackWorker>("feedbackworker")
+    .WithInternalSecret(internalSecret)
     .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
     .WithEventBus(infrastructure)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Gateway>("gateway")
+    .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
+    .WithEnvironment("Gateway__InternalSecret", internalSecret)
     .WithReference(orchestrator).WaitFor(orchestrator)
     .WithReference(rag).WaitFor(rag)
     .WithReference(guardrails).WaitFor(guardrails)

@@ -20,8 +20,12 @@ public static class Extensions
         builder.Services.AddSingleton<ResponseLedger>();
         builder.Services.AddSingleton<AnswerRecorder>();
 
-        builder.Services.AddHttpClient<GuardrailClient>(http => http.BaseAddress = new("https+http://guardrailservice"));
-        builder.Services.AddHttpClient<RagClient>(http => http.BaseAddress = new("https+http://ragservice"));
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddTransient<ForwardedIdentityHandler>();
+        builder.Services.AddHttpClient<GuardrailClient>(http => http.BaseAddress = new("https+http://guardrailservice"))
+            .AddHttpMessageHandler<ForwardedIdentityHandler>();
+        builder.Services.AddHttpClient<RagClient>(http => http.BaseAddress = new("https+http://ragservice"))
+            .AddHttpMessageHandler<ForwardedIdentityHandler>();
         // The router falls back across providers itself and answers can take minutes: no retries, one long timeout.
         // (RemoveAllResilienceHandlers is marked experimental; it is the documented way to replace the default handler.)
 #pragma warning disable EXTEXP0001
@@ -30,6 +34,7 @@ public static class Extensions
                 http.BaseAddress = new("https+http://routerservice");
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
+            .AddHttpMessageHandler<ForwardedIdentityHandler>()
             .RemoveAllResilienceHandlers()
             .AddResilienceHandler("router", pipeline => pipeline.AddTimeout(TimeSpan.FromMinutes(5)));
 #pragma warning restore EXTEXP0001

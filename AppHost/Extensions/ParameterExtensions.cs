@@ -27,6 +27,17 @@ public static class ParameterExtensions
     }
 
     /// <summary>
+    /// The secret the gateway signs internal identity headers with and every service verifies them with
+    /// (generated once and kept in user secrets in run mode; a deployment parameter when publishing).
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddInternalSecret(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter("internal-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+
+    /// <summary>Services accept the tenant header only when the gateway's signature over it verifies with this secret.</summary>
+    public static IResourceBuilder<ProjectResource> WithInternalSecret(this IResourceBuilder<ProjectResource> project, IResourceBuilder<ParameterResource> secret) =>
+        project.WithEnvironment("Internal__Secret", secret);
+
+    /// <summary>
     /// Passes each provider credential that is configured (<c>Parameters:&lt;name&gt;</c>) to the project. When publishing,
     /// every one is declared so the deployment can set it; an unset one is simply an unused provider.
     /// </summary>

@@ -30,7 +30,10 @@ public static class ChatCompletionsApi
             return problem;
         }
 
-        var context = new PipelineContext("chatcmpl-" + Guid.CreateVersion7().ToString("N"), http.GetTenant(), request!);
+        var context = new PipelineContext("chatcmpl-" + Guid.CreateVersion7().ToString("N"), http.GetTenant(), request!)
+        {
+            Strategy = http.Request.Headers[RouterHeaders.Strategy] is { Count: 1 } strategy && strategy[0] is { Length: > 0 and <= 64 } name ? name : null,
+        };
         http.Response.Headers[AiAspireHeaders.RequestId] = context.RequestId;
         await services.Pipeline.RunAsync(context, cancellationToken);
 

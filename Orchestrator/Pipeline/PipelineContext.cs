@@ -14,6 +14,9 @@ public sealed class PipelineContext(string requestId, string tenant, ChatComplet
     public ChatCompletionRequest Request { get; } = request;
     public bool IsStreaming => Request.Stream == true;
 
+    /// <summary>The routing strategy the caller asked for (header <c>x-route-strategy</c>), or null for the route's own.</summary>
+    public string? Strategy { get; init; }
+
     /// <summary>The conversation as it will be sent: masked by the input guard, extended by retrieval.</summary>
     public List<RouterMessage> Messages { get; set; } = [];
 

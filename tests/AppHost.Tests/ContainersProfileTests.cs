@@ -77,6 +77,12 @@ public sealed class ContainersProfileTests
 
         var gateway = await EnvironmentAsync(builder, "gateway");
         Assert.Equal("{dev-api-key.value}", gateway["Gateway__DevApiKey"]);
+        Assert.Equal("{cache.connectionString}", gateway["ConnectionStrings__cache"]);
+        Assert.Equal("{internal-secret.value}", gateway["Gateway__InternalSecret"]);
+        foreach (var service in Services.Where(s => s != "gateway"))
+        {
+            Assert.Equal("{internal-secret.value}", (await EnvironmentAsync(builder, service))["Internal__Secret"]);
+        }
         foreach (var service in new[] { "orchestrator", "ragservice", "guardrailservice", "routerservice", "feedbackworker" })
         {
             Assert.Contains(gateway.Keys, k => k.StartsWith($"services__{service}__", StringComparison.Ordinal));

@@ -46,6 +46,10 @@ public sealed class ManifestPublishingTests
         Assert.False(devKey.GetProperty("inputs").GetProperty("value").TryGetProperty("default", out _), "publish mode must have no default key");
         Assert.Equal("{dev-api-key.value}", resources.GetProperty("gateway").GetProperty("env").GetProperty("Gateway__DevApiKey").GetString());
 
+        var internalSecret = resources.GetProperty("internal-secret").GetProperty("inputs").GetProperty("value");
+        Assert.True(internalSecret.GetProperty("secret").GetBoolean());
+        Assert.True(internalSecret.GetProperty("default").TryGetProperty("generate", out _), "the internal secret is generated, never written down");
+
         var gatewayBindings = resources.GetProperty("gateway").GetProperty("bindings");
         Assert.Contains(gatewayBindings.EnumerateObject(), b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
         foreach (var resource in resources.EnumerateObject().Where(r => r.Name != "gateway"))

@@ -59,4 +59,20 @@ public sealed class ErrorResponseTests(PlatformFixture platform)
 
         Assert.Equal("dev", summary.GetProperty("tenant").GetString());
     }
+
+    [Theory]
+    [InlineData("orchestrator", "/v1/models")]
+    [InlineData("feedbackworker", "/api/quality/summary")]
+    [InlineData("ragservice", "/api/documents")]
+    public async Task ServiceCalledDirectly_WithAForgedTenantHeader_Is401(string service, string path)
+    {
+        using var client = platform.CreateServiceClient(service);
+        client.DefaultRequestHeaders.Add("x-aiaspire-tenant", "dev");
+        client.DefaultRequestHeaders.Add("x-aiaspire-key-id", "dev");
+        client.DefaultRequestHeaders.Add("x-aiaspire-scopes", "admin chat quality ingest");
+
+        var response = await client.GetAsync(path);
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
 }

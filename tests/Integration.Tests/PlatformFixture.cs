@@ -76,6 +76,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A client straight to a service, bypassing the gateway (to show what the gateway protects).</summary>
+    public HttpClient CreateServiceClient(string resource) => _app!.CreateHttpClient(resource);
+
     /// <summary>A client for the gateway; with <paramref name="apiKey"/> it authenticates as that key.</summary>
     public HttpClient CreateClient(string? apiKey = DevApiKey)
     {

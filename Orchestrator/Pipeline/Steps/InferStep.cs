@@ -15,6 +15,7 @@ public sealed partial class InferStep(RouterClient router, ILogger<InferStep> lo
         var completion = new CompletionRequest(
             context.Messages,
             Model: request.Model,
+            Strategy: context.Strategy,
             MaxTokens: request.MaxCompletionTokens ?? request.MaxTokens,
             Temperature: request.Temperature,
             TopP: request.TopP,
@@ -40,10 +41,11 @@ public sealed partial class InferStep(RouterClient router, ILogger<InferStep> lo
             LogInferenceFailed(ex, ex.Status);
             context.Status = "error";
             context.Error = ex.Message;
+            var (type, detail) = ProblemOf(ex);
             context.Problem = ex.IsCallerError
-                ? TypedResults.Problem(DetailOf(ex) ?? "The model cannot serve this request.",
-                    statusCode: (int)ex.Status!.Value, title: "Model not available", type: ProblemTypes.UnknownModel)
-                : TypedResults.Problem("No model could answer: " + (DetailOf(ex) ?? ex.Message),
+                ? TypedResults.Problem(detail ?? "The model cannot serve this request.",
+                    statusCode: (int)ex.Status!.Value, title: "Model not available", type: type ?? ProblemTypes.UnknownModel)
+                : TypedResults.Problem("No model could answer: " + (detail ?? ex.Message),
                     statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed);
         }
     }
@@ -61,20 +63,24 @@ public sealed partial class InferStep(RouterClient router, ILogger<InferStep> lo
         }
     }
 
-    private static string? DetailOf(DownstreamException ex)
+    /// <summary>The router's problem type and detail (unknown model, unservable request, unknown strategy…).</summary>
+    private static (string? Type, string? Detail) ProblemOf(DownstreamException ex)
     {
         if (ex.Problem is not { Length: > 0 } body)
         {
-            return null;
+            return (null, null);
         }
         try
         {
             using var document = System.Text.Json.JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null;
+            var root = document.RootElement;
+            return (
+                root.TryGetProperty("type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String ? type.GetString() : null,
+                root.TryGetProperty("detail", out var detail) && detail.ValueKind == System.Text.Json.JsonValueKind.String ? detail.GetString() : null);
         }
         catch (System.Text.Json.JsonException)
         {
-            return null;
+            return (null, null);
         }
     }
 

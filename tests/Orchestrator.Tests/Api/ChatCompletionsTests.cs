@@ -183,6 +183,22 @@ public sealed class ChatCompletionsTests
     }
 
     [Fact]
+    public async Task Completion_RouteStrategyHeader_IsPassedToTheRouter()
+    {
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Chat.Path)
+        {
+            Content = new StringContent(Chat.Request("Hello"), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-route-strategy", "cost");
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("cost", Assert.Single(_app.Router.CompleteRequests).Strategy);
+    }
+
+    [Fact]
     public async Task Completion_NoChunksRetrieved_SendsTheConversationUnchanged()
     {
         using var client = _app.CreateClient();
