@@ -15,8 +15,8 @@ public sealed class CatalogReloadTests(ReloadableRouterApp app) : IClassFixture<
     {
         await Eventually.HoldsAsync(
             async () => (await ModelsAsync(client)).Any(m => m.Id == id && (modelId is null || m.Model == modelId)),
-            ReloadWait,
-            $"GET /v1/models lists {id} ({modelId ?? "any model"}) after the catalog file changed");
+            $"GET /v1/models lists {id} ({modelId ?? "any model"}) after the catalog file changed",
+            ReloadWait);
     }
 
     [Fact]
@@ -72,8 +72,8 @@ public sealed class CatalogReloadTests(ReloadableRouterApp app) : IClassFixture<
         var disabled = (JsonObject)deployment.DeepClone();
         disabled["Enabled"] = false;
         app.WriteCatalog(new JsonObject { ["retiring"] = disabled });
-        await Eventually.HoldsAsync(async () => (await ModelsAsync(client)).All(m => m.Id != "retiring"), ReloadWait,
-            "GET /v1/models stops listing a disabled deployment");
+        await Eventually.HoldsAsync(async () => (await ModelsAsync(client)).All(m => m.Id != "retiring"),
+            "GET /v1/models stops listing a disabled deployment", ReloadWait);
 
         using var response = await PostAsync(client, Ask("retiring", "hello"));
         var problem = await AssertProblemAsync(response, HttpStatusCode.NotFound, ProblemTypes.UnknownModel);
@@ -97,8 +97,8 @@ public sealed class CatalogReloadTests(ReloadableRouterApp app) : IClassFixture<
         var before = await CompleteAsync(client, Ask("switching", UniqueQuestion()));
 
         app.WriteCatalog((JsonObject)deployments.DeepClone(), Route("quality"));
-        await Eventually.HoldsAsync(async () => (await ModelsAsync(client)).Any(m => m.Id == "switching" && m.Provider == "quality"), ReloadWait,
-            "GET /v1/models shows the route's new strategy");
+        await Eventually.HoldsAsync(async () => (await ModelsAsync(client)).Any(m => m.Id == "switching" && m.Provider == "quality"),
+            "GET /v1/models shows the route's new strategy", ReloadWait);
         var after = await CompleteAsync(client, Ask("switching", UniqueQuestion()));
 
         Assert.Equal(("basic", "priority"), (before.Route.Deployment, before.Route.Strategy));
