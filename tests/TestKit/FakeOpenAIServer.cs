@@ -36,16 +36,8 @@ public sealed class FakeOpenAIServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapPost("/v1/chat/completions", HandleAsync);
-        await _app.StartAsync();
-        var address = _app.Services.GetService(typeof(IServer)) is IServer server
-            ? server.Features.Get<IServerAddressesFeature>()!.Addresses.First()
-            : throw new InvalidOperationException("No server.");
-        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        (_app, var address) = await LoopbackServer.StartAsync(app => app.MapPost("/v1/chat/completions", HandleAsync));
+        BaseAddress = new Uri(address + "/");
     }
 
     public async Task DisposeAsync()

@@ -33,14 +33,8 @@ public sealed class MisbehavingOpenAIServer(Misbehavior misbehavior) : IAsyncLif
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapPost("/v1/chat/completions", HandleAsync);
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        V1Endpoint = address.TrimEnd('/') + "/v1";
+        (_app, var address) = await LoopbackServer.StartAsync(app => app.MapPost("/v1/chat/completions", HandleAsync));
+        V1Endpoint = address + "/v1";
     }
 
     public async Task DisposeAsync()

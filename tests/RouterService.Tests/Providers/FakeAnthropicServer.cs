@@ -41,13 +41,8 @@ public sealed class FakeAnthropicServer(string apiKey) : IFakeUpstream
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapPost("/v1/messages", HandleAsync);
-        await _app.StartAsync();
-        Endpoint = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        (_app, var address) = await LoopbackServer.StartAsync(app => app.MapPost("/v1/messages", HandleAsync));
+        Endpoint = address;
     }
 
     public async Task DisposeAsync()

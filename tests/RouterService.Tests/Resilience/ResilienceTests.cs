@@ -155,7 +155,7 @@ public sealed class ResilienceTests(ITestOutputHelper output)
         var stalling = new ScriptedOpenAIServer("stalling") { Script = _ => new Fault(Delay: TimeSpan.FromMinutes(2)) };
         var healthy = new ScriptedOpenAIServer("healthy");
         await using var router = await ResilientRouter.StartAsync([("stalling", stalling), ("healthy", healthy)],
-            new() { ["Router:Deadline"] = "00:00:01", ["Router:AttemptTimeout"] = "00:00:30" });
+            new() { ["Router:Deadline"] = "00:00:03", ["Router:AttemptTimeout"] = "00:00:30" });
         using var client = router.CreateClient();
         var clock = Stopwatch.StartNew();
 
