@@ -15,4 +15,5 @@ public sealed record QualityFigures(
     double LatencyP95Ms,
     long TokensIn,
     long TokensOut,
-    decimal CostUsd);
+    decimal CostUsd,
+    double LatencyP99Ms = 0);

@@ -73,7 +73,7 @@ internal sealed class FigureTally
         _latency.Merge(other._latency);
     }
 
-    public QualityFigures ToFigures() => new(Requests, Errors, LatencyMs(0.50), LatencyMs(0.95), TokensIn, TokensOut, CostUsd);
+    public QualityFigures ToFigures() => new(Requests, Errors, LatencyMs(0.50), LatencyMs(0.95), TokensIn, TokensOut, CostUsd, LatencyMs(0.99));
 
     public ModelComparison ToComparison(string model) => new(
         model,

@@ -104,6 +104,7 @@ public sealed class QualityApiTests(FeedbackWorkerApp app) : IClassFixture<Feedb
         var total = json.RootElement.GetProperty("total");
         Assert.Equal(0, total.GetProperty("requests").GetInt64());
         Assert.Equal(0, total.GetProperty("latencyP95Ms").GetDouble());
+        Assert.Equal(0, total.GetProperty("latencyP99Ms").GetDouble());
         Assert.Equal(0, total.GetProperty("costUsd").GetDecimal());
         Assert.Equal(0, json.RootElement.GetProperty("models").GetArrayLength());
     }
@@ -151,6 +152,7 @@ public sealed class QualityApiTests(FeedbackWorkerApp app) : IClassFixture<Feedb
         Assert.Equal(events.Sum(e => e.CostUsd), figures.CostUsd);
         AssertNear(ExactPercentile(events, 0.50), figures.LatencyP50Ms, "p50");
         AssertNear(ExactPercentile(events, 0.95), figures.LatencyP95Ms, "p95");
+        AssertNear(ExactPercentile(events, 0.99), figures.LatencyP99Ms, "p99");
     }
 
     private static double ExactPercentile(IReadOnlyList<InferenceCompleted> events, double q)
