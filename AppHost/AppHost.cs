@@ -47,7 +47,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(feedbackWorker).WaitFor(feedbackWorker)
     .WithEnvironment("Gateway__DevApiKey", devApiKey)
     .WithPublicPort(builder.Configuration.GetValue("Gateway:Port", 8080))
-    .WithExternalHttpEndpoints()
+    .WithEndpoint("http", endpoint => endpoint.IsExternal = true) // the only public ingress, HTTP
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();
