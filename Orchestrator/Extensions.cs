@@ -1,6 +1,8 @@
 using AiAspire.EventBus;
+using AiAspire.Orchestrator.Caching;
 using AiAspire.Orchestrator.Clients;
 using AiAspire.Orchestrator.Feedback;
+using AiAspire.Orchestrator.Memory;
 using AiAspire.Orchestrator.Pipeline;
 using AiAspire.Orchestrator.Pipeline.Steps;
 using Polly;
@@ -18,6 +20,8 @@ public static class Extensions
         builder.Services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section);
         builder.Services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section);
         builder.Services.AddSingleton<ResponseLedger>();
+        builder.Services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ConversationStore>();
         builder.Services.AddSingleton<AnswerRecorder>();
 
         builder.Services.AddHttpContextAccessor();
@@ -42,7 +46,10 @@ public static class Extensions
         builder.Services.AddSingleton<IPipelineStep, ValidateStep>();
         builder.Services.AddSingleton<IPipelineStep, GuardInputStep>();
         builder.Services.AddSingleton<IPipelineStep, RetrieveStep>();
-        builder.Services.AddSingleton<IPipelineStep, InferStep>();
+        builder.Services.AddOptions<ExactCacheOptions>().BindConfiguration(ExactCacheOptions.Section);
+        builder.Services.AddSingleton<ExactCache>();
+        builder.Services.AddSingleton<InferStep>();
+        builder.Services.AddSingleton<IPipelineStep, CachingInferStep>();
         builder.Services.AddSingleton<IPipelineStep, GuardOutputStep>();
         builder.Services.AddSingleton<PipelineRunner>();
         return builder;

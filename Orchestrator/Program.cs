@@ -12,6 +12,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapChatCompletionsApi();
 app.MapFeedbackApi();
+app.MapChatApi();
 
 app.Run();
 

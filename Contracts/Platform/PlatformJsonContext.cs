@@ -7,4 +7,6 @@ namespace AiAspire.Contracts.Platform;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FeedbackRequest))]
 [JsonSerializable(typeof(FeedbackAccepted))]
+[JsonSerializable(typeof(ChatRequest))]
+[JsonSerializable(typeof(ChatReply))]
 public sealed partial class PlatformJsonContext : JsonSerializerContext;

@@ -32,6 +32,7 @@ public static class ChatCompletionsApi
 
         var context = new PipelineContext("chatcmpl-" + Guid.CreateVersion7().ToString("N"), http.GetTenant(), request!)
         {
+            BypassCache = http.Request.GetTypedHeaders().CacheControl?.NoCache == true,
             Strategy = http.Request.Headers[RouterHeaders.Strategy] is { Count: 1 } strategy && strategy[0] is { Length: > 0 and <= 64 } name ? name : null,
         };
         http.Response.Headers[AiAspireHeaders.RequestId] = context.RequestId;
@@ -51,7 +52,7 @@ public static class ChatCompletionsApi
         var completion = context.Completion!;
         services.Events.Publish(InferenceEvents.From(context, completion.Route, completion.Usage, completion.CostUsd, started, services.Clock.GetUtcNow()));
         await services.Answers.RecordAsync(context, completion.Route);
-        SetRouteHeaders(http.Response, completion.Route);
+        SetRouteHeaders(http.Response, completion.Route, context.CacheHit);
         http.Response.Headers[AiAspireHeaders.Cost] = completion.CostUsd.ToString("0.########", CultureInfo.InvariantCulture);
 
         return TypedResults.Json(
@@ -95,10 +96,10 @@ public static class ChatCompletionsApi
         }
     }
 
-    internal static void SetRouteHeaders(HttpResponse response, RouteDecision route)
+    internal static void SetRouteHeaders(HttpResponse response, RouteDecision route, bool cacheHit = false)
     {
         response.Headers[AiAspireHeaders.Route] = $"{route.Route};strategy={route.Strategy};attempts={route.Attempts.Count(a => a.Outcome != "skipped")}";
         response.Headers[AiAspireHeaders.Model] = route.Deployment;
-        response.Headers[AiAspireHeaders.Cache] = "miss";
+        response.Headers[AiAspireHeaders.Cache] = cacheHit ? "hit" : "miss";
     }
 }

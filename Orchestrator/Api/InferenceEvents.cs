@@ -21,7 +21,7 @@ public static class InferenceEvents
         usage?.InputTokens ?? 0,
         usage?.OutputTokens ?? 0,
         cost,
-        CacheHit: false,
+        CacheHit: context.CacheHit,
         context.IsStreaming,
         context.RetrievedChunks.Count,
         [.. context.GuardFindings.Select(f => f.Type).Distinct()],

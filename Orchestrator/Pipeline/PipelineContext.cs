@@ -17,6 +17,12 @@ public sealed class PipelineContext(string requestId, string tenant, ChatComplet
     /// <summary>The routing strategy the caller asked for (header <c>x-route-strategy</c>), or null for the route's own.</summary>
     public string? Strategy { get; init; }
 
+    /// <summary>The collection to search, or null for the configured default.</summary>
+    public string? Collection { get; init; }
+
+    /// <summary>"auto" (retrieve; answer without context if that fails), "on" (retrieval must work) or "off".</summary>
+    public string Retrieval { get; init; } = "auto";
+
     /// <summary>The conversation as it will be sent: masked by the input guard, extended by retrieval.</summary>
     public List<RouterMessage> Messages { get; set; } = [];
 
@@ -29,6 +35,12 @@ public sealed class PipelineContext(string requestId, string tenant, ChatComplet
 
     /// <summary>The non-streamed answer (unmasked once the output guard has run).</summary>
     public CompletionResponse? Completion { get; set; }
+
+    /// <summary>The caller sent <c>Cache-Control: no-cache</c>: answer afresh (the fresh answer is still stored).</summary>
+    public bool BypassCache { get; init; }
+
+    /// <summary>True when the answer came from the exact cache rather than a model.</summary>
+    public bool CacheHit { get; set; }
 
     /// <summary>The streamed answer: router events, wrapped by later steps (e.g. unmasking).</summary>
     public IAsyncEnumerable<CompletionStreamEvent>? Events { get; set; }

@@ -11,18 +11,7 @@ public sealed partial class InferStep(RouterClient router, ILogger<InferStep> lo
 
     public async ValueTask ExecuteAsync(PipelineContext context, CancellationToken cancellationToken)
     {
-        var request = context.Request;
-        var completion = new CompletionRequest(
-            context.Messages,
-            Model: request.Model,
-            Strategy: context.Strategy,
-            MaxTokens: request.MaxCompletionTokens ?? request.MaxTokens,
-            Temperature: request.Temperature,
-            TopP: request.TopP,
-            Stop: ValidateStep.StopSequences(request.Stop) is { Count: > 0 } stop ? stop : null,
-            Seed: request.Seed,
-            ResponseFormat: request.ResponseFormat,
-            User: request.User);
+        var completion = CompletionOf(context);
 
         try
         {
@@ -48,6 +37,23 @@ public sealed partial class InferStep(RouterClient router, ILogger<InferStep> lo
                 : TypedResults.Problem("No model could answer: " + (detail ?? ex.Message),
                     statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed);
         }
+    }
+
+    /// <summary>What the router is asked: the masked, extended conversation and the caller's parameters.</summary>
+    internal static CompletionRequest CompletionOf(PipelineContext context)
+    {
+        var request = context.Request;
+        return new CompletionRequest(
+            context.Messages,
+            Model: request.Model,
+            Strategy: context.Strategy,
+            MaxTokens: request.MaxCompletionTokens ?? request.MaxTokens,
+            Temperature: request.Temperature,
+            TopP: request.TopP,
+            Stop: ValidateStep.StopSequences(request.Stop) is { Count: > 0 } stop ? stop : null,
+            Seed: request.Seed,
+            ResponseFormat: request.ResponseFormat,
+            User: request.User);
     }
 
     private static async IAsyncEnumerable<CompletionStreamEvent> KeepMaskedAnswer(

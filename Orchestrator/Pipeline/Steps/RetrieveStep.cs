@@ -1,3 +1,4 @@
+using AiAspire.Contracts;
 using AiAspire.Contracts.Guard;
 using AiAspire.Contracts.Rag;
 using AiAspire.Contracts.Router;
@@ -18,7 +19,7 @@ public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrai
     public async ValueTask ExecuteAsync(PipelineContext context, CancellationToken cancellationToken)
     {
         var question = context.Messages.LastOrDefault(m => m.Role == "user")?.Content;
-        if (string.IsNullOrWhiteSpace(question))
+        if (context.Retrieval == "off" || string.IsNullOrWhiteSpace(question))
         {
             return;
         }
@@ -29,12 +30,20 @@ public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrai
         {
             retrieved = await rag.RetrieveAsync(
                 context.Tenant,
-                new RetrieveRequest(question, settings.DefaultCollection, settings.RetrieveTopK, settings.RetrieveMinScore),
+                new RetrieveRequest(question, context.Collection ?? settings.DefaultCollection, settings.RetrieveTopK, settings.RetrieveMinScore),
                 cancellationToken);
         }
         catch (DownstreamException ex)
         {
             LogRetrievalFailed(ex, ex.Status);
+            if (context.Retrieval == "on")
+            {
+                context.Status = "error";
+                context.Error = "retrieval unavailable";
+                context.Problem = TypedResults.Problem("Retrieval was required (rag: on) but is unavailable.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable);
+                return;
+            }
             context.Error = "retrieval unavailable; answered without context";
             return;
         }

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AiAspire.Contracts;
+using AiAspire.Contracts.OpenAI;
+using AiAspire.Contracts.Platform;
+using AiAspire.Contracts.Router;
+using AiAspire.Orchestrator.Memory;
+using AiAspire.Orchestrator.Pipeline;
+using StackExchange.Redis;
+
+namespace AiAspire.Orchestrator.Api;
+
+/// <summary>
+/// <c>POST /api/chat</c>: a conversation kept by the platform. The remembered (masked) turns and the new message
+/// become one chat completion request that runs through the same pipeline as <c>/v1/chat/completions</c>.
+/// </summary>
+public static partial class ChatApi
+{
+    public static RouteGroupBuilder MapChatApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireTenant();
+        api.MapPost("/chat", Chat);
+        return api;
+    }
+
+    public static async Task<IResult> Chat(
+        HttpContext http, [AsParameters] ChatServices services, ConversationStore conversations, ILogger<ConversationStore> logger,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var (request, problem) = await JsonBody.ReadAsync(http.Request, PlatformJsonContext.Default.ChatRequest, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (Validate(request!) is { } invalid)
+        {
+            return JsonBody.Validation(invalid);
+        }
+
+        var tenant = http.GetTenant();
+        var conversationId = request!.ConversationId;
+        IReadOnlyList<RouterMessage> history = [];
+        if (conversationId is not null)
+        {
+            try
+            {
+                history = await conversations.FindAsync(tenant, conversationId) ?? [];
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
+            {
+                LogMemoryFailed(logger, ex, conversationId);
+                return TypedResults.Problem("Conversation memory is unavailable; try again shortly.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable);
+            }
+            if (history.Count == 0)
+            {
+                return TypedResults.Problem($"No conversation '{conversationId}' of yours exists (unknown, another tenant's, or expired).",
+                    statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound);
+            }
+        }
+        conversationId ??= "conv-" + Guid.CreateVersion7().ToString("N");
+
+        var completionRequest = new ChatCompletionRequest
+        {
+            Model = request.Model,
+            Messages =
+            [
+                .. history.Select(m => new ChatMessage { Role = m.Role, Content = JsonSerializer.SerializeToElement(m.Content, PlatformJsonContext.Default.String) }),
+                new ChatMessage { Role = "user", Content = JsonSerializer.SerializeToElement(request.Message!, PlatformJsonContext.Default.String) },
+            ],
+        };
+        var context = new PipelineContext("chatcmpl-" + Guid.CreateVersion7().ToString("N"), tenant, completionRequest)
+        {
+            Collection = request.Collection,
+            Retrieval = request.Rag ?? "auto",
+        };
+        http.Response.Headers[AiAspireHeaders.RequestId] = context.RequestId;
+        await services.Pipeline.RunAsync(context, cancellationToken);
+
+        if (context.Problem is { } failed)
+        {
+            services.Events.Publish(InferenceEvents.From(context, null, null, 0, started, services.Clock.GetUtcNow()));
+            return failed;
+        }
+
+        var completion = context.Completion!;
+        services.Events.Publish(InferenceEvents.From(context, completion.Route, completion.Usage, completion.CostUsd, started, services.Clock.GetUtcNow()));
+        await services.Answers.RecordAsync(context, completion.Route);
+        try
+        {
+            // The last user message after the input guard is the masked form of this turn's question.
+            var maskedQuestion = context.Messages.Last(m => m.Role == "user");
+            await conversations.AppendTurnAsync(tenant, conversationId, maskedQuestion, new RouterMessage("assistant", context.MaskedAnswer.ToString()));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The answer stands; only the next turn will not remember this one.
+            LogMemoryFailed(logger, ex, conversationId);
+        }
+
+        ChatCompletionsApi.SetRouteHeaders(http.Response, completion.Route, context.CacheHit);
+        http.Response.Headers[AiAspireHeaders.Cost] = completion.CostUsd.ToString("0.########", CultureInfo.InvariantCulture);
+        var citations = context.RetrievedChunks.Count == 0
+            ? null
+            : context.RetrievedChunks.Select((c, i) => new ChatCitation(i + 1, c.Source, c.HeadingPath, c.DocId, c.ChunkId, c.Score)).ToList();
+        return TypedResults.Json(
+            new ChatReply(conversationId, context.RequestId, completion.Text, completion.Route.Deployment, citations),
+            PlatformJsonContext.Default.ChatReply);
+    }
+
+    private static string? Validate(ChatRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Message))
+        {
+            return "message is required and must not be blank.";
+        }
+        if (request.ConversationId is { } id && !ConversationId().IsMatch(id))
+        {
+            return "conversationId must be an id returned by /api/chat (conv-…).";
+        }
+        if (request.Rag is { } rag && rag is not ("on" or "off" or "auto"))
+        {
+            return "rag must be \"on\", \"off\" or \"auto\".";
+        }
+        if (request.Collection is { } collection && !CollectionName().IsMatch(collection))
+        {
+            return "collection must be 1..64 letters, digits, '-' or '_'.";
+        }
+        if (request.Model is { } model && (model.Length is 0 or > 128))
+        {
+            return "model must be 1..128 characters.";
+        }
+        return null;
+    }
+
+    [GeneratedRegex("^conv-[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ConversationId();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CollectionName();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation memory failed for {ConversationId}")]
+    private static partial void LogMemoryFailed(ILogger logger, Exception ex, string conversationId);
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using AiAspire.Contracts;
+using AiAspire.Contracts.Router;
+using StackExchange.Redis;
+
+namespace AiAspire.Orchestrator.Caching;
+
+/// <summary>
+/// Completions in Redis under the tenant and the SHA-256 of the canonical request. Only masked text is stored: the
+/// messages are hashed, never kept, and the answer is the model's own (placeholders and all).
+/// </summary>
+public sealed class ExactCache(IConnectionMultiplexer redis)
+{
+    public const string KeyPrefix = "aiaspire:orchestrator:exact:";
+
+    public static string Key(string tenant, CompletionRequest request) =>
+        $"{KeyPrefix}{{{Uri.EscapeDataString(tenant)}}}:{Convert.ToHexStringLower(SHA256.HashData(Canonical(request)))}";
+
+    /// <summary>Every parameter that changes the answer, written in one fixed order.</summary>
+    internal static byte[] Canonical(CompletionRequest request)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("model", request.Model);
+            json.WriteString("strategy", request.Strategy);
+            json.WriteStartArray("messages");
+            foreach (var message in request.Messages)
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(message.Role);
+                json.WriteStringValue(message.Content);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+            WriteNumber(json, "temperature", request.Temperature);
+            WriteNumber(json, "top_p", request.TopP);
+            WriteNumber(json, "max_tokens", request.MaxTokens);
+            WriteNumber(json, "seed", request.Seed);
+            json.WriteStartArray("stop");
+            foreach (var stop in request.Stop ?? [])
+            {
+                json.WriteStringValue(stop);
+            }
+            json.WriteEndArray();
+            json.WritePropertyName("response_format");
+            if (request.ResponseFormat is { } format)
+            {
+                format.WriteTo(json);
+            }
+            else
+            {
+                json.WriteNullValue();
+            }
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    public async Task<CompletionResponse?> GetAsync(string key, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var value = await redis.GetDatabase().StringGetAsync(key).WaitAsync(timeout, cancellationToken);
+        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])value!, ContractsJsonContext.Default.CompletionResponse);
+    }
+
+    public async Task SetAsync(string key, CompletionResponse maskedCompletion, TimeSpan ttl, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var value = JsonSerializer.SerializeToUtf8Bytes(maskedCompletion, ContractsJsonContext.Default.CompletionResponse);
+        await redis.GetDatabase().StringSetAsync(key, value, ttl).WaitAsync(timeout, cancellationToken);
+    }
+
+    private static void WriteNumber(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteString(name, v.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void WriteNumber(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}
