@@ -8,9 +8,11 @@ namespace AiAspire.Orchestrator.Memory;
 
 /// <summary>
 /// The last turns of each conversation, per tenant, in a Redis list: masked text only (what the input guard and the
-/// model produced), never the caller's raw words.
+/// model produced), never the caller's raw words. A turn's placeholders are retired as it is stored
+/// (<c>&lt;EMAIL_1&gt;</c> becomes <c>[EMAIL_1 from an earlier turn]</c>): every request gets a vault of its own,
+/// so an old placeholder must never be restored with a later turn's value.
 /// </summary>
-public sealed class ConversationStore(IConnectionMultiplexer redis, IOptionsMonitor<MemoryOptions> options)
+public sealed partial class ConversationStore(IConnectionMultiplexer redis, IOptionsMonitor<MemoryOptions> options)
 {
     public const string KeyPrefix = "aiaspire:orchestrator:conversation:";
 
@@ -30,11 +32,17 @@ public sealed class ConversationStore(IConnectionMultiplexer redis, IOptionsMoni
         var key = Key(tenant, conversationId);
         var settings = options.CurrentValue;
         var transaction = redis.GetDatabase().CreateTransaction();
-        _ = transaction.ListRightPushAsync(key, [Serialize(maskedQuestion), Serialize(maskedAnswer)]);
+        _ = transaction.ListRightPushAsync(key, [Serialize(Retire(maskedQuestion)), Serialize(Retire(maskedAnswer))]);
         _ = transaction.ListTrimAsync(key, -2 * settings.MaxTurns, -1);
         _ = transaction.KeyExpireAsync(key, settings.Ttl);
         await transaction.ExecuteAsync();
     }
+
+    internal static RouterMessage Retire(RouterMessage message) =>
+        message with { Content = Placeholder().Replace(message.Content, "[$1 from an earlier turn]") };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<([A-Z][A-Z0-9_]*_\d+)>", System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
 
     private static RedisValue Serialize(RouterMessage message) =>
         JsonSerializer.SerializeToUtf8Bytes(message, ContractsJsonContext.Default.RouterMessage);

@@ -66,8 +66,8 @@ public sealed class ChatApiTests
         Assert.Equal(2, requests.Count);
         Assert.Equal(
             [
-                new RouterMessage("user", $"Write to {FakeGuardrailService.Placeholder}"),
-                new RouterMessage("assistant", FakeRouterService.Answer),
+                new RouterMessage("user", "Write to [EMAIL_1 from an earlier turn]"),
+                new RouterMessage("assistant", FakeRouterService.Answer.Replace(FakeGuardrailService.Placeholder, "[EMAIL_1 from an earlier turn]", StringComparison.Ordinal)),
                 new RouterMessage("user", "And tomorrow?"),
             ],
             requests[1].Messages);
@@ -86,8 +86,10 @@ public sealed class ChatApiTests
         var stored = (await redis.GetDatabase().ListRangeAsync(key))
             .Select(v => JsonSerializer.Deserialize(v.ToString(), ContractsJsonContext.Default.RouterMessage)!).ToList();
 
+        const string retired = "[EMAIL_1 from an earlier turn]";
         Assert.Equal(
-            [new RouterMessage("user", $"Write to {FakeGuardrailService.Placeholder}"), new RouterMessage("assistant", FakeRouterService.Answer)],
+            [new RouterMessage("user", $"Write to {retired}"),
+             new RouterMessage("assistant", FakeRouterService.Answer.Replace(FakeGuardrailService.Placeholder, retired, StringComparison.Ordinal))],
             stored);
         Assert.All(stored, m => Assert.DoesNotContain(FakeGuardrailService.Email, m.Content));
         Assert.True(await redis.GetDatabase().KeyTimeToLiveAsync(key) is { } ttl && ttl > TimeSpan.Zero);
