@@ -261,6 +261,12 @@ public sealed partial class CompletionRouter(
         /// <summary>The largest context window a provider has refused this prompt for.</summary>
         public int? Overflowed { get; set; }
 
+        /// <summary>
+        /// Less time than this left is no time at all: no provider answers that fast, and timers may fire a little
+        /// before the stopwatch reaches the deadline, which would otherwise start a call doomed to time out.
+        /// </summary>
+        private static readonly TimeSpan MinimumAttemptBudget = TimeSpan.FromMilliseconds(50);
+
         private TimeSpan Remaining => Settings.Deadline - Stopwatch.GetElapsedTime(started);
 
         /// <summary>The time one call may take: the attempt timeout, or what is left of the deadline if that is less.</summary>
@@ -270,7 +276,7 @@ public sealed partial class CompletionRouter(
         public bool MayCall(Deployment deployment, CircuitBreakers breakers)
         {
             string? skip = null;
-            if (Remaining <= TimeSpan.Zero)
+            if (Remaining <= MinimumAttemptBudget)
             {
                 skip = "deadline exceeded";
             }
