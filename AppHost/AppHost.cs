@@ -15,10 +15,12 @@ var guardrails = builder.AddProject<Projects.GuardrailService>("guardrailservice
 var rag = builder.AddProject<Projects.RagService>("ragservice")
     .WithInternalSecret(internalSecret)
     .WithVectorStore(infrastructure)
+    .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
     .WithHttpHealthCheck("/health");
 
 var router = builder.AddProject<Projects.RouterService>("routerservice")
     .WithInternalSecret(internalSecret)
+    .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache) // shared rate-limit counters, latency, quality scores
     .WithProviderCredentials()
     .WithHttpHealthCheck("/health");
 
@@ -29,6 +31,7 @@ var orchestrator = builder.AddProject<Projects.Orchestrator>("orchestrator")
     .WithReference(guardrails).WaitFor(guardrails)
     .WithReference(rag).WaitFor(rag)
     .WithReference(router).WaitFor(router)
+    .WithConfiguredReplicas("Orchestrator")
     .WithHttpHealthCheck("/health");
 
 var feedbackWorker = builder.AddProject<Projects.FeedbackWorker>("feedbackworker")
@@ -48,6 +51,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithEnvironment("Gateway__DevApiKey", devApiKey)
     .WithPublicPort(builder.Configuration.GetValue("Gateway:Port", 8080))
     .WithEndpoint("http", endpoint => endpoint.IsExternal = true) // the only public ingress, HTTP
+    .WithConfiguredReplicas("Gateway")
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -26,4 +26,7 @@ namespace AiAspire.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<ModelDescriptor>))]
 [JsonSerializable(typeof(InferenceCompleted))]
 [JsonSerializable(typeof(QualitySummary))]
+[JsonSerializable(typeof(ModelComparisonList))]
+[JsonSerializable(typeof(QualityTimeSeries))]
+[JsonSerializable(typeof(RouterQualitySnapshot))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -42,6 +42,13 @@ public static class Extensions
         builder.Services.AddSingleton<DatasetExporter>();
         builder.Services.AddHostedService<AlertEvaluator>();
 
+        builder.Services.AddOptions<RouterQualityOptions>()
+            .BindConfiguration(RouterQualityOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RouterQualityPublisher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RouterQualityPublisher>());
+
         return builder;
     }
 }

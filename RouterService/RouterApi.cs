@@ -36,7 +36,7 @@ public static class RouterApi
         RoutePlan plan;
         try
         {
-            plan = planner.Plan(request);
+            plan = planner.Plan(request, context.GetTenant());
         }
         catch (RoutingException ex)
         {
@@ -73,7 +73,7 @@ public static class RouterApi
         }
         try
         {
-            var plan = planner.Plan(request);
+            var plan = planner.Plan(request, context.GetTenant());
             var first = plan.Deployments[0];
             var candidates = plan.Ranking
                 .Select((r, i) => new RouteCandidate(r.Deployment.Name, "candidate", i + 1, r.Score, r.Reason))

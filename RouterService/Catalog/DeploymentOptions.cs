@@ -18,6 +18,15 @@ public sealed class DeploymentOptions
     /// <summary>An inline key, for OpenAI-compatible servers that need one; prefer <see cref="Credential"/>.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// How the router authenticates: <see cref="DeploymentAuth.ApiKey"/> (the default) or, for azure-openai only,
+    /// <see cref="DeploymentAuth.EntraId"/> — a Microsoft Entra ID token from Azure.Identity, no key needed.
+    /// </summary>
+    public string Auth { get; set; } = DeploymentAuth.ApiKey;
+
+    /// <summary>With <see cref="DeploymentAuth.EntraId"/>: the client id of a user-assigned managed identity; unset, DefaultAzureCredential decides.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
     public int ContextWindow { get; set; } = 8_192;
     public int MaxOutputTokens { get; set; } = 1_024;
     public decimal InputPricePer1M { get; set; }
@@ -31,9 +40,9 @@ public sealed class DeploymentOptions
     /// <summary>Free labels ("fine-tuned", "eu", …); a route's <see cref="RouteOptions.Tags"/> picks deployments by them.</summary>
     public List<string> Tags { get; set; } = [];
 
-    /// <summary>The provider's requests-per-minute limit for this deployment, if known; informational.</summary>
+    /// <summary>Requests per UTC minute the router sends this deployment at most (across replicas when Redis is shared); further calls fall back.</summary>
     public int? RequestsPerMinute { get; set; }
 
-    /// <summary>The provider's tokens-per-minute limit for this deployment, if known; informational.</summary>
+    /// <summary>Tokens (prompt and answer) per UTC minute after which the router stops calling this deployment until the next minute.</summary>
     public int? TokensPerMinute { get; set; }
 }

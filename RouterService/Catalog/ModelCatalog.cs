@@ -53,7 +53,15 @@ public sealed class ModelCatalog(IOptionsMonitor<CatalogOptions> options, IConfi
         {
             unavailable = $"unknown provider '{deployment.Provider}'";
         }
-        else if (deployment.Provider != ProviderNames.Offline && apiKey is null)
+        else if (!DeploymentAuth.IsEntraId(deployment) && !string.Equals(deployment.Auth, DeploymentAuth.ApiKey, StringComparison.OrdinalIgnoreCase))
+        {
+            unavailable = $"unknown auth '{deployment.Auth}' (use {DeploymentAuth.ApiKey} or {DeploymentAuth.EntraId})";
+        }
+        else if (DeploymentAuth.IsEntraId(deployment) && !string.Equals(deployment.Provider, ProviderNames.AzureOpenAI, StringComparison.OrdinalIgnoreCase))
+        {
+            unavailable = $"{DeploymentAuth.EntraId} auth is for {ProviderNames.AzureOpenAI} deployments only";
+        }
+        else if (deployment.Provider != ProviderNames.Offline && !DeploymentAuth.IsEntraId(deployment) && apiKey is null)
         {
             unavailable = $"no API key (set Providers:{deployment.Credential ?? "<name>"}:ApiKey)";
         }

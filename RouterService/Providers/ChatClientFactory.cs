@@ -14,7 +14,7 @@ namespace AiAspire.RouterService.Providers;
 /// One <see cref="IChatClient"/> adapter per deployment, built once per configuration of that deployment
 /// (a catalog edit replaces it; requests still using the old one finish with it, then it is left to the GC).
 /// </summary>
-public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory loggerFactory, TimeProvider time)
+public sealed class ChatClientFactory(OfflineChatClient offline, IAzureTokenCredentials azureCredentials, ILoggerFactory loggerFactory, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (ClientKey Key, IChatClient Client)> _clients = new(StringComparer.OrdinalIgnoreCase);
 
@@ -25,8 +25,9 @@ public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory 
             throw new InvalidOperationException($"Deployment {deployment.Name} is unavailable: {deployment.UnavailableReason}.");
         }
 
-        var key = new ClientKey(deployment.Name, deployment.Options.Provider, deployment.Endpoint, deployment.ModelId, deployment.ApiKey,
-            deployment.Options.MaxOutputTokens);
+        var entraId = DeploymentAuth.IsEntraId(deployment.Options);
+        var key = new ClientKey(deployment.Name, deployment.Options.Provider, deployment.Endpoint, deployment.ModelId,
+            entraId ? null : deployment.ApiKey, deployment.Options.MaxOutputTokens, entraId, entraId ? deployment.Options.ManagedIdentityClientId : null);
         if (_clients.TryGetValue(deployment.Name, out var cached) && cached.Key == key)
         {
             return cached.Client;
@@ -72,7 +73,7 @@ public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory 
             .AsIChatClient();
     }
 
-    private static IChatClient CreateAzureOpenAI(ClientKey key)
+    private IChatClient CreateAzureOpenAI(ClientKey key)
     {
         var options = new AzureOpenAIClientOptions
         {
@@ -80,7 +81,10 @@ public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory 
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         };
         // The Azure deployment name is the catalog's model id.
-        return new AzureOpenAIClient(new Uri(key.Endpoint!), new ApiKeyCredential(key.ApiKey!), options)
+        var client = key.EntraId
+            ? new AzureOpenAIClient(new Uri(key.Endpoint!), azureCredentials.Get(key.ManagedIdentityClientId), options)
+            : new AzureOpenAIClient(new Uri(key.Endpoint!), new ApiKeyCredential(key.ApiKey!), options);
+        return client
             .GetChatClient(key.ModelId)
             .AsIChatClient();
     }
@@ -101,5 +105,6 @@ public sealed class ChatClientFactory(OfflineChatClient offline, ILoggerFactory 
         return new AnthropicClient(options).AsIChatClient(key.ModelId, key.MaxOutputTokens);
     }
 
-    private sealed record ClientKey(string Name, string Provider, string? Endpoint, string ModelId, string? ApiKey, int MaxOutputTokens);
+    private sealed record ClientKey(string Name, string Provider, string? Endpoint, string ModelId, string? ApiKey, int MaxOutputTokens,
+        bool EntraId, string? ManagedIdentityClientId);
 }

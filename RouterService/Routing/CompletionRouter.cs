@@ -15,13 +15,15 @@ namespace AiAspire.RouterService.Routing;
 /// <summary>
 /// Runs a plan: calls each deployment in turn until one answers, recording every attempt. A transient failure (429, 5xx,
 /// timeout, network) is retried on the same deployment after a jittered backoff or the provider's Retry-After, within
-/// the request's deadline; a deployment whose circuit is open is skipped; a context-window overflow skips every later
+/// the request's deadline; a deployment whose circuit is open, or that reached its rpm/tpm limit for the minute
+/// (<see cref="DeploymentRateLimiter"/>), is skipped; a context-window overflow skips every later
 /// candidate whose window is no larger.
 /// </summary>
 public sealed partial class CompletionRouter(
     ChatClientFactory clients,
     DeploymentObservations observations,
     CircuitBreakers breakers,
+    DeploymentRateLimiter limits,
     IOptionsMonitor<RouterOptions> options,
     TimeProvider time,
     ILogger<CompletionRouter> logger)
@@ -34,7 +36,7 @@ public sealed partial class CompletionRouter(
 
         foreach (var deployment in plan.Deployments)
         {
-            for (var retry = 0; run.MayCall(deployment, breakers); retry++)
+            for (var retry = 0; await run.MayCallAsync(deployment, breakers, limits, cancellationToken); retry++)
             {
                 var chatOptions = ToChatOptions(request, deployment);
                 var started = Stopwatch.GetTimestamp();
@@ -54,12 +56,15 @@ public sealed partial class CompletionRouter(
                     var text = response.Text;
                     var usage = UsageOf(response.Usage, request.Messages, text);
                     Record(plan, deployment, run.Attempts);
+                    limits.Consumed(deployment, usage.InputTokens + usage.OutputTokens, plan.Profile.EstimatedPromptTokens);
+                    var toolCalls = ToolCallsOf(response.Messages.SelectMany(m => m.Contents));
                     return new CompletionResponse(
                         text,
-                        FinishReasonOf(response.FinishReason),
+                        FinishReasonOf(response.FinishReason, toolCalls),
                         Decision(plan, deployment, run.Attempts),
                         usage,
-                        deployment.Cost(usage.InputTokens, usage.OutputTokens));
+                        deployment.Cost(usage.InputTokens, usage.OutputTokens),
+                        toolCalls);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not RoutingException)
                 {
@@ -97,7 +102,7 @@ public sealed partial class CompletionRouter(
 
         foreach (var deployment in plan.Deployments)
         {
-            for (var retry = 0; run.MayCall(deployment, breakers); retry++)
+            for (var retry = 0; await run.MayCallAsync(deployment, breakers, limits, cancellationToken); retry++)
             {
                 var chatOptions = ToChatOptions(request, deployment);
                 var started = Stopwatch.GetTimestamp();
@@ -113,6 +118,7 @@ public sealed partial class CompletionRouter(
 
                 var text = new StringBuilder();
                 var sentAny = false;
+                var calledTools = false;
                 double? firstTokenMs = null;
                 UsageDetails? usage = null;
                 ChatFinishReason? finish = null;
@@ -147,7 +153,8 @@ public sealed partial class CompletionRouter(
                             }
                         }
                         var delta = update.Text;
-                        if (!string.IsNullOrEmpty(delta))
+                        var toolCalls = ToolCallsOf(update.Contents);
+                        if (!string.IsNullOrEmpty(delta) || toolCalls is not null)
                         {
                             if (!sentAny)
                             {
@@ -157,8 +164,9 @@ public sealed partial class CompletionRouter(
                                     Route: Decision(plan, deployment, [.. run.Attempts, Attempt(deployment, "ok", started)]));
                             }
                             sentAny = true;
+                            calledTools |= toolCalls is not null;
                             text.Append(delta);
-                            yield return new CompletionStreamEvent(CompletionStreamEvent.Delta, Text: delta);
+                            yield return new CompletionStreamEvent(CompletionStreamEvent.Delta, Text: string.IsNullOrEmpty(delta) ? null : delta, ToolCalls: toolCalls);
                         }
                     }
 
@@ -179,9 +187,10 @@ public sealed partial class CompletionRouter(
                         observations.Record(deployment.Name, firstTokenMs, run.Attempts[^1].LatencyMs);
                         Record(plan, deployment, run.Attempts);
                         var tokens = UsageOf(usage, request.Messages, text.ToString());
+                        limits.Consumed(deployment, tokens.InputTokens + tokens.OutputTokens, plan.Profile.EstimatedPromptTokens);
                         yield return new CompletionStreamEvent(
                             CompletionStreamEvent.Done,
-                            FinishReason: FinishReasonOf(finish),
+                            FinishReason: FinishReasonOf(finish, calledTools ? [] : null),
                             Route: Decision(plan, deployment, run.Attempts),
                             Usage: tokens,
                             CostUsd: deployment.Cost(tokens.InputTokens, tokens.OutputTokens));
@@ -272,8 +281,12 @@ public sealed partial class CompletionRouter(
         /// <summary>The time one call may take: the attempt timeout, or what is left of the deadline if that is less.</summary>
         public TimeSpan AttemptBudget => Remaining < Settings.AttemptTimeout ? Remaining : Settings.AttemptTimeout;
 
-        /// <summary>Whether to call <paramref name="deployment"/> (again); when not, records why it is skipped.</summary>
-        public bool MayCall(Deployment deployment, CircuitBreakers breakers)
+        /// <summary>
+        /// Whether to call <paramref name="deployment"/> (again), counting the call against its rpm/tpm limits; when
+        /// not, records why it is skipped.
+        /// </summary>
+        public async ValueTask<bool> MayCallAsync(Deployment deployment, CircuitBreakers breakers, DeploymentRateLimiter limits,
+            CancellationToken cancellationToken)
         {
             string? skip = null;
             if (Remaining <= MinimumAttemptBudget)
@@ -287,6 +300,11 @@ public sealed partial class CompletionRouter(
             else if (!breakers.TryEnter(deployment.Name, out var refusal))
             {
                 skip = refusal;
+            }
+            else if (await limits.TryAcquireAsync(deployment, Plan.Profile.EstimatedPromptTokens, cancellationToken) is { } limited)
+            {
+                breakers.Released(deployment.Name);
+                skip = limited;
             }
             if (skip is null)
             {
@@ -327,15 +345,91 @@ public sealed partial class CompletionRouter(
     }
 
     internal static List<ChatMessage> ToChatMessages(IReadOnlyList<RouterMessage> messages) =>
-        [.. messages.Select(m => new ChatMessage(RoleOf(m.Role), m.Content))];
+        [.. messages.Select(ToChatMessage)];
+
+    /// <summary>
+    /// A tool message becomes the function result it carries; an assistant message that called tools carries the
+    /// calls (and its text, if any), so that providers see the exchange as they produced it.
+    /// </summary>
+    private static ChatMessage ToChatMessage(RouterMessage message)
+    {
+        var role = RoleOf(message.Role);
+        if (role == ChatRole.Tool)
+        {
+            return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(message.ToolCallId ?? "", message.Content)]);
+        }
+        if (message.ToolCalls is { Count: > 0 } calls)
+        {
+            List<AIContent> contents = message.Content.Length > 0 ? [new TextContent(message.Content)] : [];
+            contents.AddRange(calls.Select(c => new FunctionCallContent(c.Id, c.Name, ArgumentsOf(c.Arguments))));
+            return new ChatMessage(role, contents);
+        }
+        return new ChatMessage(role, message.Content);
+    }
 
     internal static ChatRole RoleOf(string role) => role.ToLowerInvariant() switch
     {
         "system" or "developer" => ChatRole.System,
         "assistant" => ChatRole.Assistant,
         "user" => ChatRole.User,
+        "tool" => ChatRole.Tool,
         _ => throw new ArgumentException($"Unsupported role '{role}'.", nameof(role)),
     };
+
+    /// <summary>The arguments the model wrote, as the dictionary Microsoft.Extensions.AI carries (values stay JSON).</summary>
+    private static Dictionary<string, object?>? ArgumentsOf(string arguments)
+    {
+        if (string.IsNullOrWhiteSpace(arguments))
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(arguments);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
+        }
+        catch (JsonException)
+        {
+            // A model may have written arguments that are not JSON; the provider is told there were none.
+            return null;
+        }
+    }
+
+    /// <summary>The whole tool calls in <paramref name="contents"/>, or null when there are none.</summary>
+    private static List<ToolCall>? ToolCallsOf(IEnumerable<AIContent> contents)
+    {
+        List<ToolCall>? calls = null;
+        foreach (var call in contents.OfType<FunctionCallContent>())
+        {
+            var arguments = call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
+            (calls ??= []).Add(new ToolCall(call.CallId, call.Name, arguments));
+        }
+        return calls;
+    }
+
+    private static void AddTools(ChatOptions options, CompletionRequest request)
+    {
+        if (request.Tools is not { Count: > 0 } tools)
+        {
+            return;
+        }
+        options.Tools = [.. tools.Select(t => (AITool)AIFunctionFactory.CreateDeclaration(
+            t.Name, t.Description, t.Parameters ?? EmptyParameters))];
+        options.ToolMode = request.ToolChoice?.Mode switch
+        {
+            ToolChoice.None => ChatToolMode.None,
+            ToolChoice.Required => ChatToolMode.RequireAny,
+            ToolChoice.Function => ChatToolMode.RequireSpecific(request.ToolChoice.FunctionName!),
+            ToolChoice.Auto => ChatToolMode.Auto,
+            _ => null,
+        };
+    }
+
+    private static readonly JsonElement EmptyParameters = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement;
 
     private static ChatOptions ToChatOptions(CompletionRequest request, Deployment deployment)
     {
@@ -351,6 +445,7 @@ public sealed partial class CompletionRouter(
         {
             options.StopSequences = [.. stop];
         }
+        AddTools(options, request);
         if (request.ResponseFormat is { ValueKind: JsonValueKind.Object } format
             && format.TryGetProperty("type", out var type))
         {
@@ -373,8 +468,10 @@ public sealed partial class CompletionRouter(
         (int)(usage?.InputTokenCount ?? messages.Sum(m => TokenEstimator.Estimate(m.Content))),
         (int)(usage?.OutputTokenCount ?? TokenEstimator.Estimate(answer)));
 
-    private static string FinishReasonOf(ChatFinishReason? reason) =>
-        reason == ChatFinishReason.Length ? "length"
+    /// <summary>A response that carries tool calls ends with "tool_calls", whatever the provider reported.</summary>
+    private static string FinishReasonOf(ChatFinishReason? reason, IReadOnlyList<ToolCall>? toolCalls = null) =>
+        toolCalls is not null ? "tool_calls"
+        : reason == ChatFinishReason.Length ? "length"
         : reason == ChatFinishReason.ContentFilter ? "content_filter"
         : reason == ChatFinishReason.ToolCalls ? "tool_calls"
         : "stop";

@@ -4,12 +4,17 @@ using Microsoft.Extensions.Options;
 namespace AiAspire.RouterService.Routing;
 
 /// <summary>
-/// What the router has seen of each deployment in this process: calls in flight, and moving averages of time to first
-/// token and total latency. <see cref="CompletionRouter"/> feeds it; the least-busy and latency strategies read it.
+/// What the router has seen of each deployment: calls in flight (this process only), and moving averages of time to first
+/// token and total latency — this process's, folded together with those other replicas share through Redis
+/// (<see cref="SharedState.SharedLatency"/>). <see cref="CompletionRouter"/> feeds it; the least-busy and latency strategies read it.
 /// </summary>
 public sealed class DeploymentObservations(IOptionsMonitor<RouterOptions> options)
 {
+    /// <summary>Caps a replica's weight in the shared average: past it, more calls do not make a replica more right.</summary>
+    private const long MaxSamplesWeight = 50;
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<LatencyEstimate>> _others = new(StringComparer.OrdinalIgnoreCase);
 
     public int InFlight(string deployment) =>
         _entries.TryGetValue(deployment, out var entry) ? Volatile.Read(ref entry.InFlight) : 0;
@@ -39,7 +44,24 @@ public sealed class DeploymentObservations(IOptionsMonitor<RouterOptions> option
         }
     }
 
+    /// <summary>This replica's averages folded with the other replicas' (weighted by calls observed, capped); null when nobody has observed the deployment.</summary>
     public LatencyEstimate? Latency(string deployment)
+    {
+        var own = OwnLatency(deployment);
+        if (!_others.TryGetValue(deployment, out var others) || others.Count == 0)
+        {
+            return own;
+        }
+        IReadOnlyList<LatencyEstimate> all = own is null ? others : [own, .. others];
+        double Weight(LatencyEstimate e) => Math.Clamp(e.Samples, 1, MaxSamplesWeight);
+        var total = all.Sum(e => Weight(e) * e.TotalMs) / all.Sum(Weight);
+        var streamed = all.Where(e => e.FirstTokenMs is not null).ToList();
+        double? firstToken = streamed.Count == 0 ? null : streamed.Sum(e => Weight(e) * e.FirstTokenMs!.Value) / streamed.Sum(Weight);
+        return new LatencyEstimate(firstToken, total, all.Sum(e => e.Samples), others.Count);
+    }
+
+    /// <summary>This replica's own averages, as it shares them.</summary>
+    public LatencyEstimate? OwnLatency(string deployment)
     {
         if (!_entries.TryGetValue(deployment, out var entry))
         {
@@ -48,6 +70,19 @@ public sealed class DeploymentObservations(IOptionsMonitor<RouterOptions> option
         lock (entry)
         {
             return entry.Total is { } total ? new LatencyEstimate(entry.FirstToken, total, entry.Samples) : null;
+        }
+    }
+
+    /// <summary>Replaces what the other replicas last shared about <paramref name="deployment"/>.</summary>
+    public void SetOthers(string deployment, IReadOnlyList<LatencyEstimate> others)
+    {
+        if (others.Count == 0)
+        {
+            _others.TryRemove(deployment, out _);
+        }
+        else
+        {
+            _others[deployment] = others;
         }
     }
 

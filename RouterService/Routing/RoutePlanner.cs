@@ -21,8 +21,9 @@ public sealed class RoutePlanner(
 
     public IEnumerable<string> StrategyNames => _strategies.Keys;
 
+    /// <param name="tenant">The caller's tenant, for strategies with per-tenant figures (quality).</param>
     /// <exception cref="RoutingException">The name or strategy is unknown, nothing can serve the request, or nothing is available.</exception>
-    public RoutePlan Plan(CompletionRequest request)
+    public RoutePlan Plan(CompletionRequest request, string? tenant = null)
     {
         var name = string.IsNullOrWhiteSpace(request.Model) ? catalog.Current.DefaultRoute : request.Model.Trim();
         var profile = RequestProfile.Of(request, classifier);
@@ -92,7 +93,7 @@ public sealed class RoutePlanner(
         }
 
         var threshold = route.ComplexityThreshold ?? options.CurrentValue.ComplexityThreshold;
-        var ranking = candidates.Count == 0 ? [] : strategy.Rank(new RoutingContext(name, route, candidates, request, profile, threshold));
+        var ranking = candidates.Count == 0 ? [] : strategy.Rank(new RoutingContext(name, route, candidates, request, profile, threshold, tenant));
         return new RoutePlan(name, strategy.Name,
             [.. ranking, .. fallbacks.Select((d, i) => new RankedDeployment(d, i + 1, $"fallback {i + 1} of the route"))],
             skipped, profile, threshold);

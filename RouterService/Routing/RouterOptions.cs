@@ -47,4 +47,24 @@ public sealed class RouterOptions
     /// <summary>Complexity score at or above which a prompt counts as hard, for routes that set none.</summary>
     [Range(0, 1)]
     public double ComplexityThreshold { get; set; } = 0.3;
+
+    /// <summary>Ratings a deployment needs (the tenant's own, else every tenant's) before the quality strategy ranks it by measured quality rather than tier.</summary>
+    [Range(1, 1_000_000)]
+    public int QualityMinRatings { get; set; } = 20;
+
+    /// <summary>How often the measured quality scores the FeedbackWorker publishes are read back from Redis.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan QualityRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest a call to the shared Redis (rate-limit counters, shared latency) may hold up a request before the router decides alone.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan SharedStateTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>After a Redis failure, how long the router keeps its state in process before it tries Redis again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan SharedStateRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often each replica shares its latency averages through Redis and reads the others'; older than three intervals, a replica's are ignored.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan LatencyShareInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -23,8 +23,14 @@ public sealed class LatencyStrategy(DeploymentObservations observations) : IRout
                 var (ms, what) = context.Profile.Streaming && latency.FirstTokenMs is { } ttft
                     ? (ttft, "time to first token")
                     : (latency.TotalMs, "total latency");
+                var shared = latency.OtherReplicas switch
+                {
+                    0 => "",
+                    1 => " (with 1 other replica's)",
+                    var n => string.Create(CultureInfo.InvariantCulture, $" (with {n} other replicas')"),
+                };
                 return new RankedDeployment(d, Math.Round(ms, 3),
-                    string.Create(CultureInfo.InvariantCulture, $"average {what} {ms:0.#} ms over {latency.Samples} calls"));
+                    string.Create(CultureInfo.InvariantCulture, $"average {what} {ms:0.#} ms over {latency.Samples} calls{shared}"));
             })
             .OrderBy(r => r.Score),
     ];

@@ -1,6 +1,8 @@
+using AiAspire.Contracts.Quality;
 using AiAspire.Contracts.Router;
 using AiAspire.RouterService.Catalog;
 using AiAspire.RouterService.Complexity;
+using AiAspire.RouterService.Quality;
 using AiAspire.RouterService.Routing;
 using AiAspire.RouterService.Strategies;
 using BenchmarkDotNet.Attributes;
@@ -53,10 +55,16 @@ public class RoutingDecisionBenchmarks
         {
             observations.Record($"deployment-{i:00}", 100 + i, 500 + 7 * i);
         }
+        // Every deployment rated often enough, so the quality strategy ranks by measured quality.
+        var scores = new QualityScoreBoard();
+        scores.Load(new RouterQualitySnapshot(DateTimeOffset.UtcNow,
+            [.. Enumerable.Range(0, Deployments).Select(i => new ModelQualityScore($"deployment-{i:00}", 50 + i, 50 - i % 40,
+                RouterQualityScores.WilsonLowerBound(50 + i, 50 - i % 40)))],
+            new Dictionary<string, IReadOnlyList<ModelQualityScore>>()));
         _planner = new RoutePlanner(
             new ModelCatalog(new FixedOptions<CatalogOptions>(catalog), new ConfigurationBuilder().Build()),
             [
-                new PriorityStrategy(), new CostStrategy(), new LatencyStrategy(observations), new QualityStrategy(),
+                new PriorityStrategy(), new CostStrategy(), new LatencyStrategy(observations), new QualityStrategy(scores, routerOptions),
                 new WeightedStrategy(), new LeastBusyStrategy(observations), new ComplexityStrategy(),
             ],
             new PromptComplexityClassifier(),
@@ -73,5 +81,5 @@ public class RoutingDecisionBenchmarks
     }
 
     [Benchmark]
-    public RoutePlan Plan() => _planner.Plan(_request);
+    public RoutePlan Plan() => _planner.Plan(_request, "tenant-a");
 }

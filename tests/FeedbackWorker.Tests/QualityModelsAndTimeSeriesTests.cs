@@ -5,6 +5,7 @@ using AiAspire.Contracts;
 using AiAspire.Contracts.Events;
 using AiAspire.EventBus;
 using AiAspire.FeedbackWorker.Projections;
+using AiAspire.Contracts.Quality;
 using AiAspire.FeedbackWorker.Quality;
 using Microsoft.Extensions.DependencyInjection;
 

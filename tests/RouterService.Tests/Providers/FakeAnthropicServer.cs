@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using AiAspire.RouterService.Tests.Fakes;
 using AiAspire.RouterService.Tests.Resilience;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AiAspire.RouterService.Tests.Providers;
 
@@ -17,13 +13,11 @@ namespace AiAspire.RouterService.Tests.Providers;
 /// content_block_delta…, content_block_stop, message_delta with usage, message_stop), scripted faults included: error
 /// statuses with Anthropic error bodies, delays, and an <c>error</c> event cutting a stream.
 /// </summary>
-public sealed class FakeAnthropicServer(string apiKey) : IFakeUpstream
+public sealed class FakeAnthropicServer(string apiKey) : LoopbackFake, IFakeUpstream
 {
     public const int InputTokens = 21;
     public const int OutputTokens = 5;
 
-    private readonly CancellationTokenSource _stopping = new();
-    private WebApplication? _app;
     private int _requests;
 
     public string Provider => "anthropic";
@@ -39,25 +33,13 @@ public sealed class FakeAnthropicServer(string apiKey) : IFakeUpstream
 
     public static string ReplyTo(string lastUser) => "claude heard: " + lastUser;
 
-    public async Task InitializeAsync()
-    {
-        (_app, var address) = await LoopbackServer.StartAsync(app => app.MapPost("/v1/messages", HandleAsync));
-        Endpoint = address;
-    }
+    protected override void Map(WebApplication app) => app.MapPost("/v1/messages", HandleAsync);
 
-    public async Task DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-        _stopping.Dispose();
-    }
+    protected override void Started(string address) => Endpoint = address;
 
     private async Task HandleAsync(HttpContext context)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        using var stop = Linked(context);
         var token = stop.Token;
         using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: token);
         var body = document.RootElement.Clone();
@@ -81,21 +63,11 @@ public sealed class FakeAnthropicServer(string apiKey) : IFakeUpstream
         }
 
         var fault = Script(Interlocked.Increment(ref _requests));
-        if (fault.Delay > TimeSpan.Zero)
+        if (!await Wire.DelayAsync(fault.Delay, token))
         {
-            try
-            {
-                await Task.Delay(fault.Delay, token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
-        foreach (var (header, value) in fault.Headers ?? new Dictionary<string, string>())
-        {
-            context.Response.Headers[header] = value;
-        }
+        Wire.Headers(context, fault.Headers);
         if (fault.Status != StatusCodes.Status200OK)
         {
             var (type, message) = fault.Status switch
@@ -114,7 +86,7 @@ public sealed class FakeAnthropicServer(string apiKey) : IFakeUpstream
         var stream = body.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         if (!stream)
         {
-            await context.Response.WriteAsJsonAsync(new
+            await Wire.JsonAsync(context, StatusCodes.Status200OK, new
             {
                 id = "msg_fake",
                 type = "message",
@@ -128,7 +100,7 @@ public sealed class FakeAnthropicServer(string apiKey) : IFakeUpstream
             return;
         }
 
-        context.Response.ContentType = "text/event-stream";
+        Wire.BeginEvents(context);
         await EventAsync(context, "message_start", new
         {
             type = "message_start",
@@ -146,7 +118,7 @@ public sealed class FakeAnthropicServer(string apiKey) : IFakeUpstream
         }, token);
         await EventAsync(context, "content_block_start", new { type = "content_block_start", index = 0, content_block = new { type = "text", text = "" } }, token);
         await EventAsync(context, "ping", new { type = "ping" }, token);
-        var pieces = reply.Split(' ').Select((word, i) => i == 0 ? word : " " + word).ToList();
+        var pieces = Wire.Pieces(reply);
         for (var i = 0; i < pieces.Count; i++)
         {
             if (i == fault.BreakStreamAfter)
@@ -177,15 +149,9 @@ public sealed class FakeAnthropicServer(string apiKey) : IFakeUpstream
                     .Select(p => p.GetProperty("text").GetString())))
             .LastOrDefault() ?? "";
 
-    private static async Task ErrorAsync(HttpContext context, int status, string type, string message, CancellationToken cancellationToken)
-    {
-        context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new { type = "error", error = new { type, message } }, cancellationToken);
-    }
+    private static Task ErrorAsync(HttpContext context, int status, string type, string message, CancellationToken cancellationToken) =>
+        Wire.JsonAsync(context, status, new { type = "error", error = new { type, message } }, cancellationToken);
 
-    private static async Task EventAsync(HttpContext context, string name, object data, CancellationToken cancellationToken)
-    {
-        await context.Response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data)}\n\n", cancellationToken);
-        await context.Response.Body.FlushAsync(cancellationToken);
-    }
+    private static Task EventAsync(HttpContext context, string name, object data, CancellationToken cancellationToken) =>
+        Wire.EventAsync(context, name, data, cancellationToken);
 }

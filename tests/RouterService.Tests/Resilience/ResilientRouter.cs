@@ -24,8 +24,11 @@ internal sealed class ResilientRouter : IAsyncDisposable
 
     public ManualClock Clock { get; } = new();
 
+    public IServiceProvider Services => _factory.Services;
+
     public static async Task<ResilientRouter> StartAsync(
-        IReadOnlyList<(string Name, IFakeUpstream Upstream)> chain, Dictionary<string, string>? settings = null)
+        IReadOnlyList<(string Name, IFakeUpstream Upstream)> chain, Dictionary<string, string>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         await Task.WhenAll(chain.Select(c => c.Upstream.InitializeAsync()));
         var all = new Dictionary<string, string>
@@ -55,7 +58,11 @@ internal sealed class ResilientRouter : IAsyncDisposable
             {
                 builder.UseSetting(key, value);
             }
-            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(router!.Clock)));
+            builder.ConfigureTestServices(collection =>
+            {
+                collection.Replace(ServiceDescriptor.Singleton<TimeProvider>(router!.Clock));
+                services?.Invoke(collection);
+            });
         });
         router = new ResilientRouter([.. chain.Select(c => c.Upstream)], factory);
         return router;

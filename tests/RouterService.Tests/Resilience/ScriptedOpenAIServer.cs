@@ -1,11 +1,7 @@
 using System.Text.Json;
+using AiAspire.RouterService.Tests.Fakes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AiAspire.RouterService.Tests.Resilience;
 
@@ -29,10 +25,8 @@ public sealed record Fault(
 /// An OpenAI-compatible upstream on 127.0.0.1 whose answer to each request is chosen by a script (request number → fault):
 /// status codes, Retry-After headers, error codes and delays; otherwise it answers "ok from &lt;name&gt;" as JSON or SSE with usage.
 /// </summary>
-public sealed class ScriptedOpenAIServer(string name) : IFakeUpstream
+public sealed class ScriptedOpenAIServer(string name) : LoopbackFake, IFakeUpstream
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private WebApplication? _app;
     private int _requests;
 
     public Func<int, Fault> Script { get; set; } = _ => Fault.None;
@@ -47,26 +41,14 @@ public sealed class ScriptedOpenAIServer(string name) : IFakeUpstream
 
     public string Endpoint => V1Endpoint;
 
-    public async Task InitializeAsync()
-    {
-        (_app, var address) = await LoopbackServer.StartAsync(app => app.MapPost("/v1/chat/completions", HandleAsync));
-        V1Endpoint = address + "/v1";
-    }
+    protected override void Map(WebApplication app) => app.MapPost("/v1/chat/completions", HandleAsync);
 
-    public async Task DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-        _stopping.Dispose();
-    }
+    protected override void Started(string address) => V1Endpoint = address + "/v1";
 
     private async Task HandleAsync(HttpContext context)
     {
         var fault = Script(Interlocked.Increment(ref _requests));
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        using var stop = Linked(context);
         await RespondAsync(context, fault, name, Reply, stop.Token);
     }
 
@@ -76,37 +58,27 @@ public sealed class ScriptedOpenAIServer(string name) : IFakeUpstream
         using var request = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: cancellationToken);
         var stream = request.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
 
-        if (fault.Delay > TimeSpan.Zero)
+        if (!await Wire.DelayAsync(fault.Delay, cancellationToken))
         {
-            try
-            {
-                await Task.Delay(fault.Delay, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
-        foreach (var (header, value) in fault.Headers ?? new Dictionary<string, string>())
-        {
-            context.Response.Headers[header] = value;
-        }
+        Wire.Headers(context, fault.Headers);
         if (fault.Status != StatusCodes.Status200OK)
         {
-            context.Response.StatusCode = fault.Status;
-            await context.Response.WriteAsJsonAsync(new
+            await Wire.JsonAsync(context, fault.Status, new
             {
                 error = new { message = $"injected {fault.Status}", type = "server_error", code = fault.ErrorCode },
             }, cancellationToken);
             return;
         }
 
+        const string id = "chatcmpl-scripted";
         var usage = new { prompt_tokens = 10, completion_tokens = 4, total_tokens = 14 };
         if (!stream)
         {
-            await context.Response.WriteAsJsonAsync(new
+            await Wire.JsonAsync(context, StatusCodes.Status200OK, new
             {
-                id = "chatcmpl-scripted",
+                id,
                 @object = "chat.completion",
                 created = 1_700_000_000,
                 model,
@@ -116,47 +88,27 @@ public sealed class ScriptedOpenAIServer(string name) : IFakeUpstream
             return;
         }
 
-        context.Response.ContentType = "text/event-stream";
-        var pieces = reply.Split(' ').Select((word, i) => i == 0 ? word : " " + word).ToList();
+        Wire.BeginEvents(context);
+        var pieces = Wire.Pieces(reply);
         for (var i = 0; i < pieces.Count; i++)
         {
             if (i == fault.BreakStreamAfter)
             {
-                await context.Response.WriteAsync("data: {\"choices\":[{\"delta\":\n\n", cancellationToken);
+                await Wire.RawAsync(context, "data: {\"choices\":[{\"delta\":\n\n", cancellationToken);
                 return;
             }
-            await WriteAsync(context, new
-            {
-                id = "chatcmpl-scripted",
-                @object = "chat.completion.chunk",
-                created = 1_700_000_000,
-                model,
-                choices = new[] { new { index = 0, delta = new { content = pieces[i] }, finish_reason = (string?)null } },
-            }, cancellationToken);
+            await Wire.DataAsync(context, Wire.Chunk(id, model, pieces[i]), cancellationToken);
         }
-        await WriteAsync(context, new
+        await Wire.DataAsync(context, Wire.Chunk(id, model, null, "stop"), cancellationToken);
+        await Wire.DataAsync(context, new
         {
-            id = "chatcmpl-scripted",
-            @object = "chat.completion.chunk",
-            created = 1_700_000_000,
-            model,
-            choices = new[] { new { index = 0, delta = new { content = (string?)null }, finish_reason = (string?)"stop" } },
-        }, cancellationToken);
-        await WriteAsync(context, new
-        {
-            id = "chatcmpl-scripted",
+            id,
             @object = "chat.completion.chunk",
             created = 1_700_000_000,
             model,
             choices = Array.Empty<object>(),
             usage,
         }, cancellationToken);
-        await context.Response.WriteAsync("data: [DONE]\n\n", cancellationToken);
-    }
-
-    private static async Task WriteAsync(HttpContext context, object chunk, CancellationToken cancellationToken)
-    {
-        await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(chunk) + "\n\n", cancellationToken);
-        await context.Response.Body.FlushAsync(cancellationToken);
+        await Wire.RawAsync(context, "data: [DONE]\n\n", cancellationToken);
     }
 }

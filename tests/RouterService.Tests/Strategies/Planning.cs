@@ -1,6 +1,7 @@
 using AiAspire.Contracts.Router;
 using AiAspire.RouterService.Catalog;
 using AiAspire.RouterService.Complexity;
+using AiAspire.RouterService.Quality;
 using AiAspire.RouterService.Routing;
 using AiAspire.RouterService.Strategies;
 using Microsoft.Extensions.Configuration;
@@ -16,6 +17,9 @@ internal sealed class Planning
 
     public DeploymentObservations Observations { get; }
 
+    /// <summary>Measured quality the quality strategy sees; empty until a test loads a snapshot.</summary>
+    public QualityScoreBoard Scores { get; } = new();
+
     private readonly RoutePlanner _planner;
 
     public Planning(int seed = 7)
@@ -25,7 +29,7 @@ internal sealed class Planning
         _planner = new RoutePlanner(
             new ModelCatalog(new TestOptionsMonitor<CatalogOptions>(Catalog), new ConfigurationBuilder().Build()),
             [
-                new PriorityStrategy(), new CostStrategy(), new LatencyStrategy(Observations), new QualityStrategy(),
+                new PriorityStrategy(), new CostStrategy(), new LatencyStrategy(Observations), new QualityStrategy(Scores, router),
                 new WeightedStrategy(new Random(seed)), new LeastBusyStrategy(Observations), new ComplexityStrategy(),
             ],
             new PromptComplexityClassifier(),
@@ -58,7 +62,7 @@ internal sealed class Planning
         return route;
     }
 
-    public RoutePlan Plan(CompletionRequest request) => _planner.Plan(request);
+    public RoutePlan Plan(CompletionRequest request, string? tenant = null) => _planner.Plan(request, tenant);
 
     public RoutePlan Plan(string model, string prompt = "hello", string? strategy = null, string? user = null) =>
         _planner.Plan(Ask(model, prompt, strategy, user));

@@ -1,4 +1,4 @@
-namespace AiAspire.FeedbackWorker.Quality;
+namespace AiAspire.Contracts.Quality;
 
 /// <summary><c>GET /api/quality/models</c>: the caller's models side by side, all time.</summary>
 public sealed record ModelComparisonList(string Tenant, IReadOnlyList<ModelComparison> Models);

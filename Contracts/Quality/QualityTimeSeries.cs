@@ -1,4 +1,4 @@
-namespace AiAspire.FeedbackWorker.Quality;
+namespace AiAspire.Contracts.Quality;
 
 /// <summary><c>GET /api/quality/timeseries</c>: the caller's figures per bucket, oldest first, for charts.</summary>
 /// <param name="Model">The model filtered on, or null for all.</param>
