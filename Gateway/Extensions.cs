@@ -26,11 +26,18 @@ public static class Extensions
             builder.Services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<RedisApiKeyStore>());
             builder.Services.AddSingleton<IApiKeyAdmin>(sp => sp.GetRequiredService<RedisApiKeyStore>());
             builder.Services.AddSingleton<RedisRateLimiter>();
+            builder.Services.AddSingleton<TenantLimitStore>();
         }
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddSingleton<ApiKeyMiddleware>();
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RateLimitMiddleware>();
+        builder.Services.AddOptions<OverloadOptions>().BindConfiguration(OverloadOptions.Section)
+            .Validate(o => o.RetryAfter >= TimeSpan.Zero && o.Routes.Values.Append(o.Default).All(r =>
+                    (r.PermitLimit is null or >= 0) && (r.QueueLimit is null or >= 0) && (r.QueueTimeout is null || r.QueueTimeout > TimeSpan.Zero)),
+                "Gateway:Overload: limits must be at least 0, queue timeouts positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<LoadShedder>();
 
         var cors = builder.Configuration.GetSection(GatewayCorsOptions.Section).Get<GatewayCorsOptions>() ?? new();
         builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy
@@ -58,15 +65,19 @@ public static class Extensions
 
         // Subscribe to revocations before the first request, so no replica caches a key it would not hear revoked.
         app.Services.GetService<RedisApiKeyStore>();
+        app.Services.GetService<TenantLimitStore>();
         app.MapApiKeysApi();
+        app.MapTenantLimitsApi();
 
         var apiKeys = app.Services.GetRequiredService<ApiKeyMiddleware>();
         var rateLimits = app.Services.GetRequiredService<RateLimitMiddleware>();
+        var shedder = app.Services.GetRequiredService<LoadShedder>();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(RouteTimeout.InvokeAsync);
             proxy.Use(BodyLimitMiddleware.InvokeAsync);
             proxy.Use(apiKeys.InvokeAsync);
+            proxy.Use(shedder.InvokeAsync);
             proxy.Use(rateLimits.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

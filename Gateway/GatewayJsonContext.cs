@@ -11,4 +11,6 @@ namespace AiAspire.Gateway;
 [JsonSerializable(typeof(CreatedApiKey))]
 [JsonSerializable(typeof(ApiKeyInfo))]
 [JsonSerializable(typeof(List<ApiKeyInfo>))]
+[JsonSerializable(typeof(LimitOverrides))]
+[JsonSerializable(typeof(TenantLimitsInfo))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -13,7 +13,7 @@ public sealed record ApiKeyInfo(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt,
-    KeyLimits? Limits)
+    LimitOverrides? Limits)
 {
     public static ApiKeyInfo From(StoredApiKey key) =>
         new(key.Id, key.Hint, key.Tenant, key.Name, key.Scopes, key.Models, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.Limits);

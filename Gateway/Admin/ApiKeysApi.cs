@@ -7,7 +7,7 @@ using StackExchange.Redis;
 
 namespace AiAspire.Gateway.Admin;
 
-/// <summary>/api/keys: create, list and revoke stored API keys; admin scope, a tenant's admins see only their tenant.</summary>
+/// <summary>/api/keys: create, list, read, limit and revoke stored API keys; admin scope, a tenant's admins see only their tenant.</summary>
 public static partial class ApiKeysApi
 {
     private const int MaxModels = 64;
@@ -17,6 +17,8 @@ public static partial class ApiKeysApi
         var group = app.MapGroup("/api/keys").AddEndpointFilter(RequireAdmin);
         group.MapPost("/", CreateAsync);
         group.MapGet("/", ListAsync);
+        group.MapGet("/{id}", GetAsync);
+        group.MapPut("/{id}/limits", SetLimitsAsync);
         group.MapDelete("/{id}", RevokeAsync);
         return group;
     }
@@ -63,9 +65,9 @@ public static partial class ApiKeysApi
             return JsonBody.Validation("'expiresAt' must be in the future.");
         }
 
-        if (request.Limits is { } limits && (limits.RequestsPerMinute < 1 || limits.TokensPerMinute < 1 || limits.ConcurrentRequests < 1 || limits.MonthlyBudgetUsd <= 0))
+        if (request.Limits is { } limits && !limits.IsValid(allowUnlimited: false))
         {
-            return JsonBody.Validation("'limits' must be positive numbers (leave one out to use the configured default).");
+            return InvalidKeyLimits();
         }
 
         var (key, secret) = await admin.CreateAsync(tenant, request.Name, scopes, models, request.ExpiresAt, request.Limits, context.RequestAborted);
@@ -89,6 +91,39 @@ public static partial class ApiKeysApi
         return TypedResults.Ok(keys.Select(ApiKeyInfo.From).ToList());
     }
 
+    public static async Task<Results<Ok<ApiKeyInfo>, ProblemHttpResult>> GetAsync(
+        HttpContext context, [FromServices] IApiKeyAdmin? admin, string id)
+    {
+        if (admin is null)
+        {
+            return NotConfigured();
+        }
+        var key = await VisibleKeyAsync(context, admin, id);
+        return key is null ? NoSuchKey(id) : TypedResults.Ok(ApiKeyInfo.From(key));
+    }
+
+    /// <summary>PUT /api/keys/{id}/limits: replaces the key's own limits (an empty body object clears them) on every replica.</summary>
+    public static async Task<Results<Ok<ApiKeyInfo>, ProblemHttpResult>> SetLimitsAsync(
+        HttpContext context, [FromServices] IApiKeyAdmin? admin, string id)
+    {
+        if (admin is null)
+        {
+            return NotConfigured();
+        }
+        var (limits, problem) = await JsonBody.ReadAsync(context.Request, GatewayJsonContext.Default.LimitOverrides, context.RequestAborted);
+        if (limits is null)
+        {
+            return problem!;
+        }
+        if (!limits.IsValid(allowUnlimited: false))
+        {
+            return InvalidKeyLimits();
+        }
+        var key = await VisibleKeyAsync(context, admin, id);
+        var updated = key is null ? null : await admin.SetLimitsAsync(id, limits.IsEmpty ? null : limits, context.RequestAborted);
+        return updated is null ? NoSuchKey(id) : TypedResults.Ok(ApiKeyInfo.From(updated));
+    }
+
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
         HttpContext context, [FromServices] IApiKeyAdmin? admin, string id)
     {
@@ -96,18 +131,29 @@ public static partial class ApiKeysApi
         {
             return NotConfigured();
         }
-        var caller = Caller(context);
-        var key = id.Length <= 64 ? await admin.GetAsync(id, context.RequestAborted) : null;
-        // Another tenant's key is reported as missing, not as forbidden: its existence is not the caller's business.
-        if (key is null || (key.Tenant != caller.Tenant && !caller.Bootstrap))
+        if (await VisibleKeyAsync(context, admin, id) is null)
         {
-            return TypedResults.Problem($"There is no API key '{id}'.", statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound);
+            return NoSuchKey(id);
         }
         await admin.RevokeAsync(id, context.RequestAborted);
         return TypedResults.NoContent();
     }
 
-    private static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>The key, if the caller may see it: another tenant's key is reported as missing, not as forbidden.</summary>
+    private static async Task<StoredApiKey?> VisibleKeyAsync(HttpContext context, IApiKeyAdmin admin, string id)
+    {
+        var caller = Caller(context);
+        var key = id.Length <= 64 ? await admin.GetAsync(id, context.RequestAborted) : null;
+        return key is null || (key.Tenant != caller.Tenant && !caller.Bootstrap) ? null : key;
+    }
+
+    private static ProblemHttpResult NoSuchKey(string id) =>
+        TypedResults.Problem($"There is no API key '{id}'.", statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound);
+
+    private static ProblemHttpResult InvalidKeyLimits() =>
+        JsonBody.Validation("'limits' must be positive numbers (leave one out to use the configured default).");
+
+    internal static async ValueTask<object?> RequireAdmin(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var authenticator = context.HttpContext.RequestServices.GetRequiredService<ApiKeyAuthenticator>();
         var (identity, problem) = await authenticator.AuthenticateAsync(context.HttpContext, Scopes.Admin);
@@ -128,12 +174,12 @@ public static partial class ApiKeysApi
         }
     }
 
-    private static ApiKeyIdentity Caller(HttpContext context) => (ApiKeyIdentity)context.Items[ApiKeyMiddleware.IdentityItem]!;
+    internal static ApiKeyIdentity Caller(HttpContext context) => (ApiKeyIdentity)context.Items[ApiKeyMiddleware.IdentityItem]!;
 
     private static ProblemHttpResult NotConfigured() =>
         TypedResults.Problem("Stored API keys need Redis: the gateway has no 'cache' connection string.",
             statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable);
 
     [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
-    private static partial Regex TenantPattern();
+    internal static partial Regex TenantPattern();
 }

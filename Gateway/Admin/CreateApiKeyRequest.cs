@@ -9,4 +9,4 @@ public sealed record CreateApiKeyRequest(
     List<string>? Scopes,
     List<string>? Models,
     DateTimeOffset? ExpiresAt,
-    KeyLimits? Limits);
+    LimitOverrides? Limits);

@@ -12,4 +12,4 @@ public sealed record CreatedApiKey(
     IReadOnlyList<string> Models,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
-    KeyLimits? Limits);
+    LimitOverrides? Limits);

@@ -12,7 +12,7 @@ public sealed record ApiKeyIdentity(
     IReadOnlySet<string> Models,
     DateTimeOffset? ExpiresAt = null,
     bool Bootstrap = false,
-    KeyLimits? Limits = null)
+    LimitOverrides? Limits = null)
 {
     public static readonly IReadOnlySet<string> AnyModel = new HashSet<string>();
 

@@ -10,12 +10,14 @@ namespace AiAspire.Gateway.Authentication;
 /// <summary>
 /// API keys in Redis, found by the SHA-256 digest of the presented key. Lookups are cached locally; a revocation is
 /// published so every replica drops its copy at once, and while Redis is unreachable cached keys keep working for
-/// <see cref="ApiKeyOptions.KeyCacheStaleTtl"/>.
+/// <see cref="ApiKeyOptions.KeyCacheStaleTtl"/>. A change of a key's limits is published the same way.
 /// </summary>
 public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
 {
-    public const string ByDigestPrefix = "aiaspire:apikeys:digest:";
-    public const string ById = "aiaspire:apikeys:ids";
+    // One hash tag for every key record: creating, revoking and updating a key is a transaction over both, which Redis
+    // Cluster only allows within one slot.
+    public const string ByDigestPrefix = "{aiaspire:apikeys}:digest:";
+    public const string ById = "{aiaspire:apikeys}:ids";
     public static readonly RedisChannel InvalidationChannel = RedisChannel.Literal("aiaspire:apikeys:invalidate");
 
     private const string SecretPrefix = "sk-aia-";
@@ -98,7 +100,7 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
     }
 
     public async Task<(StoredApiKey Key, string Secret)> CreateAsync(
-        string tenant, string? name, IReadOnlyList<string> scopes, IReadOnlyList<string> models, DateTimeOffset? expiresAt, KeyLimits? limits,
+        string tenant, string? name, IReadOnlyList<string> scopes, IReadOnlyList<string> models, DateTimeOffset? expiresAt, LimitOverrides? limits,
         CancellationToken cancellationToken)
     {
         var secret = SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -162,6 +164,29 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
         Invalidate(key.Digest);
         await _redis.GetSubscriber().PublishAsync(InvalidationChannel, key.Digest).WaitAsync(RedisTimeout, cancellationToken);
         return true;
+    }
+
+    public async Task<StoredApiKey?> SetLimitsAsync(string id, LimitOverrides? limits, CancellationToken cancellationToken)
+    {
+        var key = await GetAsync(id, cancellationToken);
+        if (key is null || key.RevokedAt is not null)
+        {
+            return null;
+        }
+        var updated = key with { Limits = limits };
+        var json = JsonSerializer.Serialize(updated, GatewayJsonContext.Default.StoredApiKey);
+        var transaction = _redis.GetDatabase().CreateTransaction();
+        // Only while the key is still live: a revocation in between must not be undone.
+        transaction.AddCondition(Condition.KeyExists(ByDigestPrefix + key.Digest));
+        _ = transaction.StringSetAsync(ByDigestPrefix + key.Digest, json);
+        _ = transaction.HashSetAsync(ById, key.Id, json);
+        if (!await transaction.ExecuteAsync().WaitAsync(RedisTimeout, cancellationToken))
+        {
+            return null;
+        }
+        Invalidate(key.Digest);
+        await _redis.GetSubscriber().PublishAsync(InvalidationChannel, key.Digest).WaitAsync(RedisTimeout, cancellationToken);
+        return updated;
     }
 
     internal static string Digest(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));

@@ -14,7 +14,7 @@ public sealed record StoredApiKey(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt,
-    KeyLimits? Limits = null)
+    LimitOverrides? Limits = null)
 {
     public ApiKeyIdentity ToIdentity() => new(
         Id,

@@ -11,8 +11,10 @@ namespace AiAspire.Gateway.RateLimiting;
 /// <summary>
 /// In the proxy pipeline after authentication: takes every configured limit of the key and its tenant atomically in
 /// Redis before the call (tokens as estimated prompt + max output), answers 429 with Retry-After when one is spent,
-/// sets OpenAI-style x-ratelimit-* headers, and afterwards frees the concurrency slot and corrects the token
-/// reservation with the usage the response reports (JSON body, or a stream's final usage chunk).
+/// sets OpenAI-style x-ratelimit-* headers, and afterwards frees the concurrency slot, corrects the token reservation
+/// with the usage the response reports and charges its cost to the budgets (JSON: body and x-aiaspire-cost; streams:
+/// the usage chunk and the orchestrator's usage comment, read as they pass). Limits are the configured defaults,
+/// replaced by the key's own and its tenant's overrides.
 /// </summary>
 public sealed partial class RateLimitMiddleware(
     IOptionsMonitor<RateLimitOptions> options, TimeProvider time, ILogger<RateLimitMiddleware> logger, IServiceProvider services)
@@ -21,6 +23,7 @@ public sealed partial class RateLimitMiddleware(
     public const string BudgetExhaustedType = "https://aiaspire.dev/problems/budget-exhausted";
 
     private readonly RedisRateLimiter? _limiter = services.GetService<RedisRateLimiter>();
+    private readonly TenantLimitStore? _tenantLimits = services.GetService<TenantLimitStore>();
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -30,12 +33,17 @@ public sealed partial class RateLimitMiddleware(
             await next();
             return;
         }
-        var requests = Effective(limits.Requests, identity.Limits?.RequestsPerMinute);
-        var tokens = Effective(limits.Tokens, identity.Limits?.TokensPerMinute);
-        var concurrency = Effective(limits.Concurrency, identity.Limits?.ConcurrentRequests);
-        var budget = identity.Limits?.MonthlyBudgetUsd is { } keyBudget
-            ? new BudgetOptions { MonthlyUsdPerKey = keyBudget, MonthlyUsdPerTenant = limits.Budget.MonthlyUsdPerTenant, FailOpen = limits.Budget.FailOpen }
-            : limits.Budget;
+        var tenantLimits = _tenantLimits is null ? null : await _tenantLimits.GetAsync(identity.Tenant, context.RequestAborted);
+        var keyLimits = identity.Limits;
+        var requests = Effective(limits.Requests, keyLimits?.RequestsPerMinute, tenantLimits?.RequestsPerMinute);
+        var tokens = Effective(limits.Tokens, keyLimits?.TokensPerMinute, tenantLimits?.TokensPerMinute);
+        var concurrency = Effective(limits.Concurrency, keyLimits?.ConcurrentRequests, tenantLimits?.ConcurrentRequests);
+        var budget = new BudgetOptions
+        {
+            MonthlyUsdPerKey = keyLimits?.MonthlyBudgetUsd ?? limits.Budget.MonthlyUsdPerKey,
+            MonthlyUsdPerTenant = tenantLimits?.MonthlyBudgetUsd ?? limits.Budget.MonthlyUsdPerTenant,
+            FailOpen = limits.Budget.FailOpen,
+        };
         if (!(requests.Active || tokens.Active || concurrency.Active || budget.Active))
         {
             await next();
@@ -115,7 +123,8 @@ public sealed partial class RateLimitMiddleware(
             return;
         }
 
-        var capture = reservedTokens > 0 ? new UsageCaptureStream(context.Response.Body) : null;
+        var charged = checks.Any(c => c.Kind == LimitKind.Budget);
+        var capture = reservedTokens > 0 || charged ? new UsageCaptureStream(context.Response.Body, context.Response, captureJson: reservedTokens > 0) : null;
         var original = context.Response.Body;
         if (capture is not null)
         {
@@ -128,68 +137,89 @@ public sealed partial class RateLimitMiddleware(
         finally
         {
             context.Response.Body = original;
-            var delta = 0L;
-            if (capture is not null)
-            {
-                var success = context.Response.StatusCode is >= 200 and < 300;
-                var actual = success ? ResponseUsage.TotalTokens(context.Response.ContentType, capture) : 0;
-                // No usage reported on a success: the reservation stands (it was the upper bound).
-                delta = actual is { } used ? used - reservedTokens : 0;
-            }
-            try
-            {
-                await _limiter.ReleaseAsync(requestId, decision.BucketSecond, delta, checks);
-                if (Cost(context.Response) is > 0 and var cost)
-                {
-                    await _limiter.ChargeAsync(checks.Where(c => c.Kind == LimitKind.Budget), cost);
-                }
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                // The concurrency lease expires on its own; the token correction is lost (the reservation stands).
-                LogReleaseFailed(logger, ex.Message);
-            }
+            await SettleAsync(context.Response, requestId, decision, checks, reservedTokens, capture);
         }
     }
 
-    private static string Who(LimitCheck check) => check.RedisKey.Contains(":t:", StringComparison.Ordinal) ? "tenant" : "API key";
+    /// <summary>
+    /// After the call, however it ended (a stream cut off or cancelled included): frees the concurrency slots, settles
+    /// the token reservation at the usage the response reported — or leaves it standing, the upper bound, when it
+    /// reported none — and charges the reported cost (header, or the stream's usage comment) to the budgets.
+    /// </summary>
+    private async Task SettleAsync(HttpResponse response, string requestId, RateLimitDecision decision, List<LimitCheck> checks, long reservedTokens,
+        UsageCaptureStream? capture)
+    {
+        var delta = 0L;
+        var success = response.StatusCode is >= 200 and < 300;
+        if (reservedTokens > 0 && capture is not null && success && capture.TotalTokens() is { } used)
+        {
+            delta = used - reservedTokens;
+        }
+        var cost = Cost(response);
+        if (cost == 0 && capture?.StreamCostUsd is { } streamed)
+        {
+            cost = MicroUsd(streamed);
+        }
+        if (capture is { IsEventStream: true, StreamCompleted: false })
+        {
+            LogStreamUnfinished(logger, capture.TotalTokens() is null ? "left standing" : "settled", cost > 0 ? "charged" : "unknown");
+        }
+        try
+        {
+            await _limiter!.ReleaseAsync(requestId, decision.BucketSecond, delta, checks);
+            if (cost > 0)
+            {
+                await _limiter.ChargeAsync(checks.Where(c => c.Kind == LimitKind.Budget), cost);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The concurrency lease expires on its own; the token correction is lost (the reservation stands).
+            LogReleaseFailed(logger, ex.Message);
+        }
+    }
+
+    private static string Who(LimitCheck check) => check.PerTenant ? "tenant" : "API key";
 
     /// <summary>The orchestrator's x-aiaspire-cost (USD) in micro-USD; 0 when absent or nonsense.</summary>
     private static long Cost(HttpResponse response) =>
         decimal.TryParse(response.Headers[AiAspireHeaders.Cost], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var usd)
-            && usd is > 0 and < 1_000_000
-            ? (long)Math.Ceiling(usd * 1_000_000m)
+            ? MicroUsd(usd)
             : 0;
+
+    private static long MicroUsd(decimal usd) => usd is > 0 and < 1_000_000 ? (long)Math.Ceiling(usd * 1_000_000m) : 0;
 
     private static void AddBudgets(List<LimitCheck> checks, ApiKeyIdentity identity, BudgetOptions budget, DateTimeOffset now)
     {
-        var month = now.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         if (budget.MonthlyUsdPerKey > 0)
         {
-            checks.Add(new(LimitKind.Budget, $"aiaspire:budget:k:{identity.KeyId}:{month}", (long)(budget.MonthlyUsdPerKey * 1_000_000m), 0, budget.FailOpen));
+            checks.Add(new(LimitKind.Budget, LimitKeys.KeyBudget(identity.Tenant, identity.KeyId, now), (long)(budget.MonthlyUsdPerKey * 1_000_000m), 0, budget.FailOpen));
         }
         if (budget.MonthlyUsdPerTenant > 0)
         {
-            checks.Add(new(LimitKind.Budget, $"aiaspire:budget:t:{identity.Tenant}:{month}", (long)(budget.MonthlyUsdPerTenant * 1_000_000m), 0, budget.FailOpen));
+            checks.Add(new(LimitKind.Budget, LimitKeys.TenantBudget(identity.Tenant, now), (long)(budget.MonthlyUsdPerTenant * 1_000_000m), 0, budget.FailOpen, PerTenant: true));
         }
     }
 
-    private static LimitOptions Effective(LimitOptions configured, long? keyLimit) =>
-        keyLimit is { } perKey ? new LimitOptions { PerKey = perKey, PerTenant = configured.PerTenant, FailOpen = configured.FailOpen } : configured;
+    private static LimitOptions Effective(LimitOptions configured, long? keyLimit, long? tenantLimit) => new()
+    {
+        PerKey = keyLimit ?? configured.PerKey,
+        PerTenant = tenantLimit ?? configured.PerTenant,
+        FailOpen = configured.FailOpen,
+    };
 
     private static List<LimitCheck> Checks(ApiKeyIdentity identity, LimitOptions requests, LimitOptions tokens, LimitOptions concurrency, long reservedTokens)
     {
         var checks = new List<LimitCheck>(6);
         void Add(LimitKind kind, LimitOptions limit, long cost)
         {
-            var name = kind.ToString().ToLowerInvariant();
             if (limit.PerKey > 0)
             {
-                checks.Add(new(kind, $"aiaspire:rl:k:{identity.KeyId}:{name}", limit.PerKey, cost, limit.FailOpen));
+                checks.Add(new(kind, LimitKeys.KeyWindow(identity.Tenant, identity.KeyId, kind), limit.PerKey, cost, limit.FailOpen));
             }
             if (limit.PerTenant > 0)
             {
-                checks.Add(new(kind, $"aiaspire:rl:t:{identity.Tenant}:{name}", limit.PerTenant, cost, limit.FailOpen));
+                checks.Add(new(kind, LimitKeys.TenantWindow(identity.Tenant, kind), limit.PerTenant, cost, limit.FailOpen, PerTenant: true));
             }
         }
         Add(LimitKind.Requests, requests, 1);
@@ -222,6 +252,9 @@ public sealed partial class RateLimitMiddleware(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable for rate limits; failing {Mode}: {Reason}")]
     private static partial void LogRedisUnavailable(ILogger logger, string mode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A stream ended before its [DONE]: token reservation {Tokens}, cost {Cost}")]
+    private static partial void LogStreamUnfinished(ILogger logger, string tokens, string cost);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release a request's rate limits: {Reason}")]
     private static partial void LogReleaseFailed(ILogger logger, string reason);

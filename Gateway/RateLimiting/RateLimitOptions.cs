@@ -23,6 +23,10 @@ public sealed class RateLimitOptions
     [Range(1, 1_000_000)]
     public int DefaultMaxOutputTokens { get; set; } = 1024;
 
+    /// <summary>How long a replica trusts its copy of a tenant's limit overrides when it hears of no change.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan OverrideCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long an in-flight slot is held if the gateway dies before releasing it.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan ConcurrencyLease { get; set; } = TimeSpan.FromMinutes(6);

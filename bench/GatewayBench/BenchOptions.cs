@@ -2,13 +2,14 @@ using System.Globalization;
 
 namespace AiAspire.GatewayBench;
 
-internal sealed record BenchOptions(int Requests, int[] Concurrency, string? Redis)
+internal sealed record BenchOptions(int Requests, int[] Concurrency, string? Redis, string? Gateway)
 {
     public static BenchOptions Parse(string[] args)
     {
         var requests = 5000;
         int[] concurrency = [1, 8];
         string? redis = null;
+        string? gateway = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -22,10 +23,13 @@ internal sealed record BenchOptions(int Requests, int[] Concurrency, string? Red
                 case "--redis":
                     redis = args[i + 1];
                     break;
+                case "--gateway":
+                    gateway = Path.GetFullPath(args[i + 1]);
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option {args[i]}");
             }
         }
-        return new BenchOptions(requests, concurrency, redis);
+        return new BenchOptions(requests, concurrency, redis, gateway);
     }
 }

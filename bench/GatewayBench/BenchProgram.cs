@@ -2,16 +2,17 @@
 //
 //   dotnet build Gateway -c Release
 //   dotnet run --project bench/GatewayBench -c Release -- [--requests 5000] [--concurrency 1,8] [--redis 127.0.0.1:6379]
+//       [--gateway path/to/other/Gateway.dll]
 //
 // The gateway runs as its own process (Gateway/bin/Release/net10.0/Gateway.dll, or Debug when no Release build
 // exists) on 127.0.0.1, its orchestrator cluster pointed at a fake OpenAI upstream in this process. With --redis
-// (a running redis-server) the gateway also checks stored keys and takes request/token/concurrency limits (set
-// high enough never to refuse) in Redis, so the figures include the Lua round trip.
+// (a running redis-server) the gateway also checks stored keys and takes request/token/concurrency limits and
+// monthly budgets (set high enough never to refuse) in Redis, so the figures include the Lua round trip.
 using AiAspire.GatewayBench;
 
 var options = BenchOptions.Parse(args);
 await using var upstream = await FakeUpstream.StartAsync();
-await using var gateway = await GatewayProcess.StartAsync(upstream.Address, options.Redis);
+await using var gateway = await GatewayProcess.StartAsync(upstream.Address, options.Redis, options.Gateway);
 
 Console.WriteLine($"gateway: {gateway.Description}; upstream {upstream.Address}; {options.Requests} requests per run; " +
     $"{Environment.ProcessorCount} cores; redis: {options.Redis ?? "none"}");

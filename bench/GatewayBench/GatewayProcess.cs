@@ -23,12 +23,14 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public string Description { get; }
 
-    public static async Task<GatewayProcess> StartAsync(string upstream, string? redis)
+    /// <param name="gatewayDll">Another build of the gateway (to compare two versions); this repository's by default.</param>
+    public static async Task<GatewayProcess> StartAsync(string upstream, string? redis, string? gatewayDll = null)
     {
         var root = RepositoryRoot();
-        var dll = new[] { "Release", "Debug" }
-            .Select(c => Path.Combine(root, "Gateway", "bin", c, "net10.0", "Gateway.dll"))
-            .FirstOrDefault(File.Exists)
+        var dll = (gatewayDll is null ? null : File.Exists(gatewayDll) ? gatewayDll : throw new FileNotFoundException("No gateway build there.", gatewayDll))
+            ?? new[] { "Release", "Debug" }
+                .Select(c => Path.Combine(root, "Gateway", "bin", c, "net10.0", "Gateway.dll"))
+                .FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("Build the gateway first: dotnet build Gateway -c Release");
         var port = FreePort();
         var address = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
@@ -52,6 +54,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 start.Environment[$"Gateway__RateLimits__{kind}__PerKey"] = "1000000000";
                 start.Environment[$"Gateway__RateLimits__{kind}__PerTenant"] = "1000000000";
             }
+            start.Environment["Gateway__RateLimits__Budget__MonthlyUsdPerKey"] = "1000000";
+            start.Environment["Gateway__RateLimits__Budget__MonthlyUsdPerTenant"] = "1000000";
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway did not start.");
         _ = process.StandardOutput.ReadToEndAsync();

@@ -26,6 +26,13 @@ public sealed class EchoBackend(string service) : IAsyncLifetime
     /// <summary>When the gateway's active health checks probed this backend.</summary>
     public ConcurrentQueue<DateTimeOffset> HealthProbes { get; } = new();
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new(StringComparer.Ordinal);
+
+    /// <summary>Requests sent with <c>x-test-hold: name</c> wait (a stream after its first chunk) until the gate opens.</summary>
+    public void Open(string gate) => Gate(gate).TrySetResult();
+
+    private TaskCompletionSource Gate(string name) => _gates.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -58,20 +65,55 @@ public sealed class EchoBackend(string service) : IAsyncLifetime
                 context.Response.Headers["x-aiaspire-cost"] = cost;
             }
             var usage = long.TryParse(context.Request.Headers["x-test-usage"], out var tokens) ? tokens : (long?)null;
+            var hold = context.Request.Headers["x-test-hold"].ToString();
             if (context.Request.Headers.ContainsKey("x-test-stream"))
             {
+                // Like the orchestrator: usage as an OpenAI chunk, or in its "aiaspire-usage" comment (x-test-usage-in: comment)
+                // next to the cost; x-test-cut: before-usage | after-usage ends the stream abruptly there.
+                var cut = context.Request.Headers["x-test-cut"].ToString();
+                var inComment = context.Request.Headers["x-test-usage-in"] == "comment";
                 context.Response.ContentType = "text/event-stream";
                 for (var i = 0; i < 3; i++)
                 {
                     await context.Response.WriteAsync($"data: {{\"choices\":[{{\"delta\":{{\"content\":\"part {i}\"}}}}],\"usage\":null}}\n\n");
                     await context.Response.Body.FlushAsync();
+                    if (i == 0 && hold.Length > 0)
+                    {
+                        await Gate(hold).Task.WaitAsync(context.RequestAborted);
+                    }
                 }
-                if (usage is not null)
+                // A cut waits for its gate first (x-test-cut-gate): the test has read what came before, so the reset
+                // cannot overtake it on the wire.
+                var cutGate = context.Request.Headers["x-test-cut-gate"].ToString();
+                if (cut == "before-usage")
+                {
+                    await Gate(cutGate).Task.WaitAsync(context.RequestAborted);
+                    context.Abort();
+                    return;
+                }
+                if (usage is not null && !inComment)
                 {
                     await context.Response.WriteAsync($"data: {{\"choices\":[],\"usage\":{{\"prompt_tokens\":1,\"completion_tokens\":{usage - 1},\"total_tokens\":{usage}}}}}\n\n");
                 }
+                if (context.Request.Headers.ContainsKey("x-test-stream-cost") || inComment)
+                {
+                    var tokenFields = usage is not null && inComment ? $"\"prompt_tokens\":1,\"completion_tokens\":{usage - 1},\"total_tokens\":{usage}," : "";
+                    var costValue = context.Request.Headers["x-test-stream-cost"].ToString() is { Length: > 0 } c ? c : "0";
+                    await context.Response.WriteAsync($": aiaspire-usage {{{tokenFields}\"cost_usd\":{costValue}}}\n\n");
+                }
+                await context.Response.Body.FlushAsync();
+                if (cut == "after-usage")
+                {
+                    await Gate(cutGate).Task.WaitAsync(context.RequestAborted);
+                    context.Abort();
+                    return;
+                }
                 await context.Response.WriteAsync("data: [DONE]\n\n");
                 return;
+            }
+            if (hold.Length > 0)
+            {
+                await Gate(hold).Task.WaitAsync(context.RequestAborted);
             }
             var json = JsonSerializer.SerializeToNode(echoed, EchoedRequest.JsonOptions)!;
             if (usage is not null)
