@@ -176,7 +176,7 @@ public static class DocumentsApi
         var tenant = context.GetTenant();
         if (documents.Count > options.BackgroundThresholdFiles || documents.Sum(d => (long)d.Text.Length) > options.BackgroundThresholdChars)
         {
-            if (services.Queue.TryEnqueue(tenant, documents) is not { } job)
+            if (await services.Queue.TryEnqueueAsync(tenant, documents, cancellationToken) is not { } job)
             {
                 context.Response.Headers.RetryAfter = "30";
                 return TypedResults.Problem("Too many ingestions are queued; retry later. Nothing was ingested.",

@@ -9,4 +9,5 @@ namespace AiAspire.RagService.Documents;
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(IngestBatchResponse))]
 [JsonSerializable(typeof(IngestionJobResponse))]
+[JsonSerializable(typeof(IngestionJobRecord))]
 public sealed partial class DocumentsJsonContext : JsonSerializerContext;

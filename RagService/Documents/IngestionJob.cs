@@ -2,7 +2,7 @@ using AiAspire.Contracts.Rag;
 
 namespace AiAspire.RagService.Documents;
 
-/// <summary>One background ingestion: its documents and progress, updated by the worker and read by the status endpoint.</summary>
+/// <summary>One background ingestion: its documents and progress, updated by the worker, saved by <see cref="IngestionQueue"/> and read by the status endpoint.</summary>
 internal sealed class IngestionJob(string id, string tenant, IReadOnlyList<DocumentToIngest> documents, DateTimeOffset createdAt)
 {
     public const string Queued = "queued";
@@ -22,16 +22,8 @@ internal sealed class IngestionJob(string id, string tenant, IReadOnlyList<Docum
 
     public IReadOnlyList<DocumentToIngest> Documents { get; } = documents;
 
-    public bool IsFinished
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _finishedAt is not null;
-            }
-        }
-    }
+    /// <summary>Saves of this job take turns, and each saves the state current when it runs, so the last save is the latest state.</summary>
+    public SemaphoreSlim SaveGate { get; } = new(1, 1);
 
     public void Start()
     {

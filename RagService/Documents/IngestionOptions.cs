@@ -35,7 +35,18 @@ public sealed class IngestionOptions
     [Range(1, 10_000)]
     public int MaxQueuedJobs { get; set; } = 32;
 
-    /// <summary>Finished jobs whose status stays readable.</summary>
+    /// <summary>How long a job's status stays readable after its last update (a Redis TTL when Redis keeps it).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan JobRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// An unfinished job's lease: its replica renews it every quarter of this; when it runs out (the replica crashed), the
+    /// job is reported as failed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan JobLease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Finished jobs whose status stays readable when no Redis is configured (kept in memory).</summary>
     [Range(1, 1_000_000)]
     public int MaxRetainedJobs { get; set; } = 1_000;
 }

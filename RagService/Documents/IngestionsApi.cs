@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AiAspire.RagService.Documents;
 
-/// <summary><c>GET /api/ingestions/{id}</c>: progress of a background ingestion, visible only to the tenant that started it.</summary>
+/// <summary><c>GET /api/ingestions/{id}</c>: progress of a background ingestion, visible only to the tenant that started it, from any replica.</summary>
 public static class IngestionsApi
 {
     public static RouteGroupBuilder MapIngestionsApi(this IEndpointRouteBuilder app)
@@ -14,8 +14,9 @@ public static class IngestionsApi
         return api;
     }
 
-    public static Results<Ok<IngestionJobResponse>, ProblemHttpResult> GetIngestion(HttpContext context, string id, IngestionQueue queue) =>
-        queue.Find(context.GetTenant(), id) is { } job
-            ? TypedResults.Ok(job.Snapshot())
+    public static async Task<Results<Ok<IngestionJobResponse>, ProblemHttpResult>> GetIngestion(
+        HttpContext context, string id, IngestionQueue queue, CancellationToken cancellationToken) =>
+        await queue.FindAsync(context.GetTenant(), id, cancellationToken) is { } job
+            ? TypedResults.Ok(job)
             : TypedResults.Problem($"No ingestion '{id}' in this tenant.", statusCode: StatusCodes.Status404NotFound, title: "Not found", type: ProblemTypes.NotFound);
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace AiAspire.RagService.Embeddings;
 
-/// <summary>OpenAI-compatible <c>POST /v1/embeddings</c> on the local model.</summary>
+/// <summary>OpenAI-compatible <c>POST /v1/embeddings</c> on the configured model (the local MiniLM by default).</summary>
 public static class EmbeddingsApi
 {
     public static RouteGroupBuilder MapEmbeddingsApi(this IEndpointRouteBuilder app)
@@ -28,15 +28,22 @@ public static class EmbeddingsApi
             return problem;
         }
 
-        var model = body!.Model ?? MiniLmEmbeddingGenerator.ModelId;
-        if (!MiniLmEmbeddingGenerator.IsKnownModel(model))
+        var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
+        var served = metadata?.DefaultModelId ?? MiniLmEmbeddingGenerator.ModelId;
+        var configured = options.CurrentValue.Model;
+        var model = body!.Model ?? served;
+        var known = model == served
+            || (served == MiniLmEmbeddingGenerator.ModelId ? MiniLmEmbeddingGenerator.IsKnownModel(model) : model == configured);
+        if (!known)
         {
-            return TypedResults.Problem($"Unknown embedding model '{model}': this service serves {MiniLmEmbeddingGenerator.ModelId}.",
+            return TypedResults.Problem($"Unknown embedding model '{model}': this service serves {served}.",
                 statusCode: StatusCodes.Status400BadRequest, title: "Unknown model", type: ProblemTypes.UnknownModel);
         }
-        if (body.Dimensions is { } dimensions && dimensions != MiniLmEmbeddingGenerator.Dimensions)
+        if (body.Dimensions is { } dimensions && dimensions != metadata?.DefaultModelDimensions)
         {
-            return JsonBody.Validation($"{MiniLmEmbeddingGenerator.ModelId} produces {MiniLmEmbeddingGenerator.Dimensions} dimensions; 'dimensions' cannot change that.");
+            return JsonBody.Validation(metadata?.DefaultModelDimensions is { } fixedLength
+                ? $"{served} produces {fixedLength} dimensions here; 'dimensions' cannot change that."
+                : $"{served} produces its own length here; 'dimensions' cannot change that.");
         }
         var base64 = body.EncodingFormat switch
         {
@@ -61,7 +68,7 @@ public static class EmbeddingsApi
             new EmbeddingData("embedding", index, new EmbeddingVector(embedding.Vector, base64.Value))).ToList();
         var tokens = embeddings.Usage?.InputTokenCount ?? 0;
         return TypedResults.Json(
-            new EmbeddingResponse("list", data, MiniLmEmbeddingGenerator.ModelId, new EmbeddingUsage(tokens, tokens)),
+            new EmbeddingResponse("list", data, served, new EmbeddingUsage(tokens, tokens)),
             EmbeddingsJsonContext.Default.EmbeddingResponse);
     }
 

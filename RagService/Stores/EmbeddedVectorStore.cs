@@ -3,23 +3,28 @@ using System.Collections.Immutable;
 using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
+using AiAspire.RagService.Stores.Hnsw;
 
 namespace AiAspire.RagService.Stores;
 
 /// <summary>
-/// Exact cosine search in process memory, one snapshot file per tenant under <c>{dataPath}/vectors</c>. Writes of a tenant
-/// are serialized and reach the disk before they become visible, so memory never runs ahead of what a restart would load;
-/// reads take no lock (each tenant's index is immutable and swapped whole).
+/// Cosine search in process memory — exact below <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/> chunks per
+/// collection, through an HNSW graph above — with one snapshot file per tenant under <c>{dataPath}/vectors</c> (and the
+/// large collections' graphs beside it). Indexes are per tenant, so no search can reach another tenant's chunks. Writes of a
+/// tenant are serialized and reach the disk before they become visible, so memory never runs ahead of what a restart would
+/// load; reads take no lock (each tenant's index is immutable and swapped whole; graphs are shared append-only).
 /// </summary>
 public sealed partial class EmbeddedVectorStore : IVectorStore
 {
     private readonly ConcurrentDictionary<string, TenantSlot> _tenants = new(StringComparer.Ordinal);
     private readonly ILogger<EmbeddedVectorStore> _logger;
+    private readonly EmbeddedIndexOptions _options;
 
-    public EmbeddedVectorStore(string dataPath, ILogger<EmbeddedVectorStore> logger)
+    public EmbeddedVectorStore(string dataPath, ILogger<EmbeddedVectorStore> logger, EmbeddedIndexOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataPath);
         _logger = logger;
+        _options = options ?? new EmbeddedIndexOptions();
         DirectoryPath = Path.GetFullPath(Path.Combine(dataPath, "vectors"));
         Directory.CreateDirectory(DirectoryPath);
         Load();
@@ -29,34 +34,72 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
     public string DirectoryPath { get; }
 
     /// <summary>The snapshot file of <paramref name="tenant"/>: named by a hash, as tenant names need not be valid file names.</summary>
-    public string SnapshotPathFor(string tenant) =>
-        Path.Combine(DirectoryPath, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tenant)))[..32] + SnapshotFile.Extension);
+    public string SnapshotPathFor(string tenant) => Path.Combine(DirectoryPath, TenantFileName(tenant) + SnapshotFile.Extension);
 
-    public async Task UpsertDocumentAsync(StoredDocument document, IReadOnlyList<StoredChunk> chunks, CancellationToken cancellationToken)
+    /// <summary>The saved HNSW graph of one tenant's collection of one embedding model (see <see cref="EmbeddedIndexOptions.PersistGraphMinChunks"/>).</summary>
+    public string GraphPathFor(string tenant, string collection, string embeddingModel) =>
+        Path.Combine(DirectoryPath, TenantFileName(tenant) + "-" + Hash(collection + "\0" + embeddingModel)[..16] + HnswGraphFile.Extension);
+
+    /// <summary>Whether searches of this collection go through the HNSW graph (false when it is small, or absent).</summary>
+    public bool SearchesApproximately(string tenant, string collection, string embeddingModel) =>
+        IndexOf(tenant).Collections.TryGetValue(new CollectionKey(collection, embeddingModel), out var index) && index.SearchesApproximately;
+
+    internal CollectionIndex? CollectionIndexFor(string tenant, string collection, string embeddingModel) =>
+        IndexOf(tenant).Collections.GetValueOrDefault(new CollectionKey(collection, embeddingModel));
+
+    public Task UpsertDocumentAsync(StoredDocument document, IReadOnlyList<StoredChunk> chunks, CancellationToken cancellationToken) =>
+        UpsertDocumentsAsync([new DocumentUpsert(document, chunks)], cancellationToken);
+
+    /// <summary>One index update per collection and one snapshot write for the whole batch: bulk loads insert incrementally.</summary>
+    public async Task UpsertDocumentsAsync(IReadOnlyList<DocumentUpsert> documents, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(document);
-        ArgumentNullException.ThrowIfNull(chunks);
-        ArgumentException.ThrowIfNullOrWhiteSpace(document.Tenant);
-        ArgumentException.ThrowIfNullOrEmpty(document.Id);
-        var entry = new DocumentEntry(document with { ChunkCount = chunks.Count }, [.. chunks.Select(Normalized)]);
-        if (entry.Chunks.Any(c => c.Vector.Length != entry.Dimensions || c.Vector.Length == 0))
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Count == 0)
         {
-            throw new ArgumentException("Every chunk of a document needs a non-empty vector of the same length.", nameof(chunks));
+            return;
+        }
+        var entries = new List<DocumentEntry>(documents.Count);
+        foreach (var (document, chunks) in documents)
+        {
+            ArgumentNullException.ThrowIfNull(document);
+            ArgumentNullException.ThrowIfNull(chunks);
+            ArgumentException.ThrowIfNullOrWhiteSpace(document.Tenant);
+            ArgumentException.ThrowIfNullOrEmpty(document.Id);
+            var entry = new DocumentEntry(document with { ChunkCount = chunks.Count }, [.. chunks.Select(Normalized)]);
+            if (entry.Chunks.Any(c => c.Vector.Length != entry.Dimensions || c.Vector.Length == 0))
+            {
+                throw new ArgumentException("Every chunk of a document needs a non-empty vector of the same length.", nameof(documents));
+            }
+            entries.Add(entry);
+        }
+        var tenant = entries[0].Document.Tenant;
+        if (entries.Any(e => e.Document.Tenant != tenant))
+        {
+            throw new ArgumentException("A batch upsert stores documents of one tenant.", nameof(documents));
         }
 
-        var slot = _tenants.GetOrAdd(document.Tenant, _ => new TenantSlot());
+        var slot = _tenants.GetOrAdd(tenant, _ => new TenantSlot());
         await slot.Gate.WaitAsync(cancellationToken);
         try
         {
-            var other = slot.Index.Documents.Values.FirstOrDefault(d =>
-                d.Key == entry.Key && d.Document.Id != document.Id && !d.Chunks.IsEmpty && d.Dimensions != entry.Dimensions);
-            if (other is not null && !entry.Chunks.IsEmpty)
+            var current = slot.Index;
+            var replaced = entries.Select(e => e.Document.Id).ToHashSet(StringComparer.Ordinal);
+            var dimensions = new Dictionary<CollectionKey, int>();
+            foreach (var entry in entries.Where(e => !e.Chunks.IsEmpty))
             {
-                throw new ArgumentException(
-                    $"Collection '{document.Collection}' of model {document.EmbeddingModel} holds {other.Dimensions}-dimensional vectors, not {entry.Dimensions}.",
-                    nameof(chunks));
+                // Documents this batch does not replace keep their vectors: a collection of a model has one vector length.
+                var other = current.Documents.Values.FirstOrDefault(d =>
+                    d.Key == entry.Key && !replaced.Contains(d.Document.Id) && !d.Chunks.IsEmpty && d.Dimensions != entry.Dimensions);
+                var expected = other?.Dimensions ?? dimensions.GetValueOrDefault(entry.Key, entry.Dimensions);
+                if (expected != entry.Dimensions)
+                {
+                    throw new ArgumentException(
+                        $"Collection '{entry.Document.Collection}' of model {entry.Document.EmbeddingModel} holds {expected}-dimensional vectors, not {entry.Dimensions}.",
+                        nameof(documents));
+                }
+                dimensions[entry.Key] = entry.Dimensions;
             }
-            Commit(document.Tenant, slot, slot.Index.With(entry));
+            Commit(tenant, slot, current.With(entries, _options));
         }
         finally
         {
@@ -74,7 +117,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
         await slot.Gate.WaitAsync(cancellationToken);
         try
         {
-            var next = slot.Index.Without(documentId);
+            var next = slot.Index.Without(documentId, _options);
             if (ReferenceEquals(next, slot.Index))
             {
                 return false;
@@ -137,7 +180,11 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
         return _tenants.TryGetValue(tenant, out var slot) ? slot.Index : TenantIndex.Empty;
     }
 
-    /// <summary>Disk first, then memory: if the write fails, readers keep seeing the state a restart would load.</summary>
+    /// <summary>
+    /// Disk first, then memory: if the snapshot write fails, readers keep seeing the state a restart would load. Graphs are
+    /// saved after the snapshot; they only spare a restart the rebuild, so a graph that fails to save, or is stale after a
+    /// crash between the two writes, is built again at load.
+    /// </summary>
     private void Commit(string tenant, TenantSlot slot, TenantIndex next)
     {
         var path = SnapshotPathFor(tenant);
@@ -149,14 +196,43 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
         {
             SnapshotFile.Write(path, tenant, next);
         }
+        var previous = slot.Index;
         slot.Index = next;
+
+        foreach (var (key, index) in next.Collections)
+        {
+            var graphPath = GraphPathFor(tenant, key.Collection, key.EmbeddingModel);
+            if (previous.Collections.TryGetValue(key, out var before) && ReferenceEquals(before, index))
+            {
+                continue;
+            }
+            try
+            {
+                if (index.Graph.Count >= _options.PersistGraphMinChunks)
+                {
+                    HnswGraphFile.Write(graphPath, index.Graph, index.KeyOfNode);
+                }
+                else
+                {
+                    File.Delete(graphPath);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogGraphNotSaved(_logger, ex, graphPath);
+            }
+        }
+        foreach (var key in previous.Collections.Keys.Where(key => !next.Collections.ContainsKey(key)))
+        {
+            File.Delete(GraphPathFor(tenant, key.Collection, key.EmbeddingModel));
+        }
     }
 
     private void Load()
     {
-        foreach (var temporary in Directory.EnumerateFiles(DirectoryPath, "*" + SnapshotFile.Extension + SnapshotFile.TemporaryExtension))
+        foreach (var temporary in Directory.EnumerateFiles(DirectoryPath, "*" + CheckedFile.TemporaryExtension))
         {
-            // A write that never reached its rename: the snapshot beside it is the last complete state.
+            // A write that never reached its rename: the file beside it is the last complete state.
             LogDiscardedTemporary(_logger, temporary);
             File.Delete(temporary);
         }
@@ -170,7 +246,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
                 {
                     throw new InvalidDataException($"{path} holds tenant data that belongs in {Path.GetFileName(SnapshotPathFor(tenant))}.");
                 }
-                _tenants[tenant] = new TenantSlot { Index = TenantIndex.From(documents) };
+                _tenants[tenant] = new TenantSlot { Index = TenantIndex.From(documents, (key, members) => LoadCollection(tenant, key, members)) };
             }
             catch (InvalidDataException ex)
             {
@@ -181,6 +257,33 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
         }
         LogLoaded(_logger, _tenants.Count, _tenants.Values.Sum(s => s.Index.Documents.Count), DirectoryPath);
     }
+
+    /// <summary>The saved graph when it matches the snapshot exactly; otherwise the graph is built again (and saved at the next write).</summary>
+    private CollectionIndex LoadCollection(string tenant, CollectionKey key, List<DocumentEntry> members)
+    {
+        var path = GraphPathFor(tenant, key.Collection, key.EmbeddingModel);
+        if (File.Exists(path))
+        {
+            try
+            {
+                var vectors = members
+                    .SelectMany(d => d.Chunks.Select((chunk, position) => (Key: CollectionIndex.KeyOf(d, position), chunk.Vector)))
+                    .ToDictionary(pair => pair.Key, pair => pair.Vector, StringComparer.Ordinal);
+                var (graph, keys) = HnswGraphFile.Read(path, CollectionIndex.Parameters(_options),
+                    key => vectors.TryGetValue(key, out var vector) ? vector : null);
+                return CollectionIndex.Restore(graph, keys, members, _options);
+            }
+            catch (InvalidDataException ex)
+            {
+                LogGraphRebuilt(_logger, ex, path);
+            }
+        }
+        return CollectionIndex.Build(members, _options);
+    }
+
+    private static string TenantFileName(string tenant) => Hash(tenant)[..32];
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static StoredChunk Normalized(StoredChunk chunk) => chunk with { Vector = Normalize(chunk.Vector.Span) };
 
@@ -201,6 +304,12 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
 
     [LoggerMessage(LogLevel.Critical, "Snapshot {Path} is damaged and was moved to {Quarantine}; that tenant's documents must be ingested again")]
     private static partial void LogQuarantined(ILogger logger, Exception exception, string path, string quarantine);
+
+    [LoggerMessage(LogLevel.Warning, "The search graph {Path} could not be saved; a restart builds it again")]
+    private static partial void LogGraphNotSaved(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(LogLevel.Warning, "The search graph {Path} does not match its snapshot and is built again")]
+    private static partial void LogGraphRebuilt(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(LogLevel.Information, "Embedded vector store loaded {Tenants} tenants, {Documents} documents from {Directory}")]
     private static partial void LogLoaded(ILogger logger, int tenants, int documents, string directory);

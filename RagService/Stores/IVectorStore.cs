@@ -10,6 +10,23 @@ public interface IVectorStore
     /// <summary>Stores <paramref name="document"/> with exactly <paramref name="chunks"/>, replacing any document of the same id and all its chunks.</summary>
     Task UpsertDocumentAsync(StoredDocument document, IReadOnlyList<StoredChunk> chunks, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores documents of one tenant as <see cref="UpsertDocumentAsync"/> does, one after another by default; the embedded
+    /// store updates its indexes and writes its snapshot once for the whole batch.
+    /// </summary>
+    async Task UpsertDocumentsAsync(IReadOnlyList<DocumentUpsert> documents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Select(d => d.Document.Tenant).Distinct(StringComparer.Ordinal).Skip(1).Any())
+        {
+            throw new ArgumentException("A batch upsert stores documents of one tenant.", nameof(documents));
+        }
+        foreach (var upsert in documents)
+        {
+            await UpsertDocumentAsync(upsert.Document, upsert.Chunks, cancellationToken);
+        }
+    }
+
     /// <summary>Removes the document and its chunks; false when the tenant has no such document.</summary>
     Task<bool> DeleteDocumentAsync(string tenant, string documentId, CancellationToken cancellationToken);
 

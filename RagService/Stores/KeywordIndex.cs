@@ -12,14 +12,17 @@ internal sealed class KeywordIndex
     private readonly Dictionary<string, Posting[]> _postings;
     private readonly int[] _lengths;
     private readonly float _averageLength;
+    private readonly int _live;
 
-    private KeywordIndex(Dictionary<string, Posting[]> postings, int[] lengths)
+    private KeywordIndex(Dictionary<string, Posting[]> postings, int[] lengths, int live)
     {
         _postings = postings;
         _lengths = lengths;
-        _averageLength = lengths.Length == 0 ? 0 : (float)lengths.Average();
+        _live = live;
+        _averageLength = live == 0 ? 0 : (float)((double)lengths.Sum(l => (long)l) / live);
     }
 
+    /// <summary>Entries, tombstones included.</summary>
     public int Count => _lengths.Length;
 
     public int Terms => _postings.Count;
@@ -27,9 +30,10 @@ internal sealed class KeywordIndex
     /// <param name="texts">The searchable text of each entry, in entry order.</param>
     public static KeywordIndex Build(IReadOnlyList<string> texts) => FromTerms([.. texts.Select(KeywordTokenizer.Tokenize)]);
 
-    /// <param name="entryTerms">The <see cref="KeywordTokenizer"/> terms of each entry, in entry order.</param>
-    public static KeywordIndex FromTerms(IReadOnlyList<IReadOnlyList<string>> entryTerms)
+    /// <param name="entryTerms">The <see cref="KeywordTokenizer"/> terms of each entry, in entry order; null for a tombstone, which neither matches nor counts in the statistics.</param>
+    public static KeywordIndex FromTerms(IReadOnlyList<IReadOnlyList<string>?> entryTerms)
     {
+        var live = 0;
         var lists = new Dictionary<string, List<Posting>>(StringComparer.Ordinal);
         var lengths = new int[entryTerms.Count];
         var frequencies = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -37,6 +41,11 @@ internal sealed class KeywordIndex
         {
             frequencies.Clear();
             var terms = entryTerms[entry];
+            if (terms is null)
+            {
+                continue;
+            }
+            live++;
             lengths[entry] = terms.Count;
             foreach (var term in terms)
             {
@@ -51,7 +60,7 @@ internal sealed class KeywordIndex
                 list.Add(new Posting(entry, frequency));
             }
         }
-        return new KeywordIndex(lists.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal), lengths);
+        return new KeywordIndex(lists.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal), lengths, live);
     }
 
     /// <summary>The best <paramref name="topK"/> entries with a positive score that <paramref name="include"/> accepts, best first; ties prefer the earlier entry.</summary>
@@ -59,7 +68,7 @@ internal sealed class KeywordIndex
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         var results = new List<(int, float)>();
-        if (Count == 0)
+        if (_live == 0)
         {
             return results;
         }
@@ -72,7 +81,7 @@ internal sealed class KeywordIndex
             {
                 continue;
             }
-            var idf = MathF.Log(1 + ((Count - postings.Length + 0.5f) / (postings.Length + 0.5f)));
+            var idf = MathF.Log(1 + ((_live - postings.Length + 0.5f) / (postings.Length + 0.5f)));
             foreach (var (entry, frequency) in postings)
             {
                 if (scores[entry] == 0)

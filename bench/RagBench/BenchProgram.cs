@@ -5,10 +5,12 @@ namespace AiAspire.RagBench;
 internal static class BenchProgram
 {
     private const string Usage = """
-        usage: dotnet run -c Release --project bench/RagBench -- eval [--articles N] [--data FOLDER] [--cache FILE]
+        usage: dotnet run -c Release --project bench/RagBench -- eval [--articles N] [--data FOLDER] [--cache FILE] [--approximate-from CHUNKS]
                dotnet run -c Release --project bench/RagBench -- perf [--sizes 10000,100000]
           eval   COVID-QA retrieval quality (recall@1/5/10, MRR@10) for vector and hybrid search
-          perf   embedded index: memory, build time and search latency p50/p99 at each size (synthetic vectors)
+                 (--approximate-from 0: every vector search through the HNSW graph)
+          perf   embedded index: memory, load time, HNSW and exact search latency p50/p99 and HNSW recall@10 at each size
+                 (synthetic clustered vectors)
         """;
 
     public static async Task<int> Main(string[] args)
@@ -47,7 +49,8 @@ internal static class BenchProgram
                 }
                 return await PerformanceCommand.RunAsync(sizes, work, cancellation.Token);
             }
-            using var services = new BenchServices(work, cachePath);
+            int? approximateFrom = options.TryGetValue("approximate-from", out var from) ? int.Parse(from, CultureInfo.InvariantCulture) : null;
+            using var services = new BenchServices(work, cachePath, approximateFrom);
             var articles = int.Parse(options.GetValueOrDefault("articles") ?? int.MaxValue.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
             return await EvaluationCommand.RunAsync(services, dataFolder, articles, cancellation.Token);
         }

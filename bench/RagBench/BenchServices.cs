@@ -15,10 +15,15 @@ internal sealed class BenchServices : IDisposable
 {
     private readonly IHost _host;
 
-    public BenchServices(string dataPath, string cachePath)
+    /// <param name="approximateSearchMinChunks">Overrides <c>Rag:EmbeddedIndex:ApproximateSearchMinChunks</c> (0: every search through HNSW).</param>
+    public BenchServices(string dataPath, string cachePath, int? approximateSearchMinChunks = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration[AiAspire.RagService.Extensions.DataPathKey] = dataPath;
+        if (approximateSearchMinChunks is { } threshold)
+        {
+            builder.Configuration["Rag:EmbeddedIndex:ApproximateSearchMinChunks"] = threshold.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddApplicationServices();
         builder.Services.AddSingleton(sp => new EmbeddingFileCache(sp.GetRequiredService<MiniLmEmbeddingGenerator>(), cachePath));

@@ -36,7 +36,7 @@ public abstract class EventBusBehaviourTests
     /// <summary>Ids of the events the group dead-lettered on <paramref name="topic"/>.</summary>
     protected abstract Task<IReadOnlyList<string>> DeadLetteredEventIdsAsync(string topic, string group);
 
-    [BusFact]
+    [ServerFact]
     public async Task PublishedEvents_ArriveOnceEach_InPublishOrderPerTenant()
     {
         var inbox = new Inbox();
@@ -55,7 +55,7 @@ public abstract class EventBusBehaviourTests
         Assert.All(handled, d => Assert.Equal(1, d.Context.DeliveryCount));
     }
 
-    [BusFact]
+    [ServerFact]
     public async Task TraceContext_CrossesTheBus()
     {
         var stopped = new ConcurrentQueue<Activity>();
@@ -81,7 +81,7 @@ public abstract class EventBusBehaviourTests
         Assert.Equal(traceId, inbox.Succeeded(_prefix + "traced")[0].Trace?.TraceId);
     }
 
-    [BusFact]
+    [ServerFact]
     public async Task EventWhoseHandlerKeepsFailing_IsRetriedThenDeadLettered_AndTheEventsAfterItArrive()
     {
         var poison = _prefix + "poison";

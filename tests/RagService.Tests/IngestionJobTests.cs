@@ -66,9 +66,10 @@ public sealed class IngestionJobTests(RagServiceFactory app)
         var store = new EmbeddedVectorStore(data.Path, NullLogger<EmbeddedVectorStore>.Instance);
         var ingestor = new DocumentIngestor(new StructuredTextChunker(new TestOptionsMonitor<ChunkingOptions>(new ChunkingOptions())),
             new PoisonedEmbeddingGenerator(), store, TimeProvider.System, NullLogger<DocumentIngestor>.Instance);
-        var queue = new IngestionQueue(Options.Create(new IngestionOptions()), TimeProvider.System);
-        var worker = new IngestionWorker(queue, ingestor, TimeProvider.System, NullLogger<IngestionWorker>.Instance);
-        var job = queue.TryEnqueue("t", [Document("first", "Fine text."), Document("second", "This one is POISON."), Document("third", "Never reached.")])!;
+        var options = Options.Create(new IngestionOptions());
+        var queue = new IngestionQueue(new InMemoryIngestionJobStore(options, TimeProvider.System), options, TimeProvider.System, NullLogger<IngestionQueue>.Instance);
+        var worker = new IngestionWorker(queue, ingestor, options, TimeProvider.System, NullLogger<IngestionWorker>.Instance);
+        var job = (await queue.TryEnqueueAsync("t", [Document("first", "Fine text."), Document("second", "This one is POISON."), Document("third", "Never reached.")], default))!;
 
         await worker.RunAsync(job, CancellationToken.None);
 
@@ -78,10 +79,15 @@ public sealed class IngestionJobTests(RagServiceFactory app)
         Assert.Contains("'second'", status.Error);
         Assert.Equal(["first"], (await store.ListDocumentsAsync("t", null, default)).Select(d => d.Id));
         Assert.Equal(1, await store.CountChunksAsync("t", "default", "poisoned-test-model", default));
-        Assert.Same(job, queue.Find("t", job.Id));
-        Assert.Null(queue.Find("other-tenant", job.Id));
+        Assert.Equal(status, await queue.FindAsync("t", job.Id, default), IngestionJobTests.SameStatus);
+        Assert.Null(await queue.FindAsync("other-tenant", job.Id, default));
     }
 
-    private static DocumentToIngest Document(string id, string text) =>
+    /// <summary>Records holding lists compare by reference; compare what they say.</summary>
+    internal static readonly IEqualityComparer<IngestionJobResponse?> SameStatus = EqualityComparer<IngestionJobResponse?>.Create((a, b) =>
+        System.Text.Json.JsonSerializer.Serialize(a, DocumentsJsonContext.Default.IngestionJobResponse!) ==
+        System.Text.Json.JsonSerializer.Serialize(b, DocumentsJsonContext.Default.IngestionJobResponse!));
+
+    internal static DocumentToIngest Document(string id, string text) =>
         new(id, "default", id, DocumentContentType.Text, text, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text))), null);
 }

@@ -1,4 +1,5 @@
 using AiAspire.RagService.Stores;
+using AiAspire.TestKit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Qdrant.Client;
 

@@ -1,4 +1,5 @@
 using AiAspire.RagService.Stores;
+using AiAspire.TestKit;
 
 namespace AiAspire.RagService.Tests;
 
@@ -27,7 +28,7 @@ public abstract class VectorStoreBehaviour
     private static KeywordSearchRequest Keywords(string tenant, string query, int topK = 10, string collection = "default", Dictionary<string, string>? filter = null) =>
         new(tenant, collection, Model, query, topK, filter);
 
-    [StoreFact]
+    [ServerFact]
     public async Task Search_ranks_by_cosine_and_honours_topK_and_minScore()
     {
         var t = Tenant("rank");
@@ -47,7 +48,7 @@ public abstract class VectorStoreBehaviour
         Assert.Equal(["a#1", "b#0"], relevant.Select(m => m.Chunk.ChunkId));
     }
 
-    [StoreFact]
+    [ServerFact]
     public async Task Keyword_search_ranks_by_bm25_and_matches_only_shared_terms()
     {
         var t = Tenant("bm25");
@@ -66,7 +67,7 @@ public abstract class VectorStoreBehaviour
         Assert.Empty(await Store.KeywordSearchAsync(Keywords(t, "the of and"), default));
     }
 
-    [StoreFact]
+    [ServerFact]
     public async Task Tenants_never_see_each_others_documents_in_any_operation()
     {
         var (acme, globex, initech) = (Tenant("acme"), Tenant("globex"), Tenant("initech"));
@@ -93,7 +94,7 @@ public abstract class VectorStoreBehaviour
         Assert.Equal(2, await Store.CountChunksAsync(globex, "default", Model, default));
     }
 
-    [StoreFact]
+    [ServerFact]
     public async Task Metadata_filters_keep_only_documents_with_every_pair()
     {
         var t = Tenant("filters");
@@ -120,7 +121,7 @@ public abstract class VectorStoreBehaviour
         Assert.Equal("hr", (await Store.GetDocumentAsync(t, "hr", default))!.Metadata!["team"]);
     }
 
-    [StoreFact]
+    [ServerFact]
     public async Task Upsert_replaces_every_chunk_and_delete_removes_them()
     {
         var t = Tenant("replace");
@@ -143,7 +144,7 @@ public abstract class VectorStoreBehaviour
         Assert.Empty(await Store.SearchAsync(Nearest(t, [1, 0, 0]), default));
     }
 
-    [StoreFact]
+    [ServerFact]
     public async Task Collections_are_searched_and_listed_apart()
     {
         var t = Tenant("collections");
@@ -158,7 +159,7 @@ public abstract class VectorStoreBehaviour
         Assert.Equal([("hr", "hr"), ("it", "it")], (await Store.ListDocumentsAsync(t, null, default)).Select(d => (d.Collection, d.Id)));
     }
 
-    [StoreFact]
+    [ServerFact]
     public async Task Every_operation_refuses_a_blank_tenant()
     {
         foreach (var tenant in new[] { "", "  " })

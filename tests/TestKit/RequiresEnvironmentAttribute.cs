@@ -1,6 +1,6 @@
-namespace AiAspire.RagService.Tests;
+namespace AiAspire.TestKit;
 
-/// <summary>On a test class: its <see cref="StoreFactAttribute"/> tests are reported skipped (never passed) unless the variable is set.</summary>
+/// <summary>On a test class: its <see cref="ServerFactAttribute"/> tests need an external server, whose address <see cref="Variable"/> names.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class RequiresEnvironmentAttribute(string variable) : Attribute
 {

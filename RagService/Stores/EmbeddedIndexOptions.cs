@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AiAspire.RagService.Stores;
+
+/// <summary>How the embedded store searches vectors: exactly below a size, through an HNSW graph above it.</summary>
+public sealed class EmbeddedIndexOptions
+{
+    public const string Section = "Rag:EmbeddedIndex";
+
+    /// <summary>
+    /// Collections (per tenant and embedding model) with at least this many chunks are searched through the HNSW graph;
+    /// smaller ones, and every search with a metadata filter, by an exact scan. 0 always uses the graph.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int ApproximateSearchMinChunks { get; set; } = 20_000;
+
+    /// <summary>Graph links per node (the bottom layer keeps twice as many): more links, better recall, more memory.</summary>
+    [Range(4, 64)]
+    public int M { get; set; } = 16;
+
+    /// <summary>Candidates explored when linking a new chunk: higher builds slower and finds better links.</summary>
+    [Range(8, 1_000)]
+    public int EfConstruction { get; set; } = 100;
+
+    /// <summary>Candidates explored per search (at least topK): higher searches slower with better recall.</summary>
+    [Range(8, 10_000)]
+    public int EfSearch { get; set; } = 128;
+
+    /// <summary>Deleted or replaced chunks stay in the graph as tombstones until they exceed this share of the live ones; then the graph is built again.</summary>
+    [Range(0.01, 10)]
+    public double RebuildDeadRatio { get; set; } = 0.25;
+
+    /// <summary>Graphs of at least this many nodes are saved beside the snapshot, so a restart need not build them again.</summary>
+    [Range(0, int.MaxValue)]
+    public int PersistGraphMinChunks { get; set; } = 2_048;
+}
