@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+
+namespace AiAspire.PlatformBench;
+
+/// <summary>Formats the results: one latency/throughput table and one memory table, as Markdown.</summary>
+internal static class Report
+{
+    private const double MiB = 1024 * 1024;
+
+    public static string Table(IReadOnlyList<(PointKey Key, PointResult Result)> points)
+    {
+        var byKey = points.ToDictionary(p => (p.Key.Scenario, p.Key.DelayMs, p.Key.Concurrency), p => p.Result);
+        var text = new StringBuilder();
+        text.AppendLine("| scenario | upstream | conc. | p50 ms | p99 ms | req/s | p50 overhead ms | p99 overhead ms | errors |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (key, result) in points)
+        {
+            var baseline = key.Baseline == key.Scenario
+                ? null
+                : byKey.GetValueOrDefault((key.Baseline, key.BaselineDelayMs, key.Concurrency));
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {key.Scenario} | {(key.DelayMs is { } d ? d + " ms" : "none")} | {key.Concurrency} | {Ms(result.P50Ms)} | {Ms(result.P99Ms)} | " +
+                $"{result.RequestsPerSecond:F0} | {Overhead(result.P50Ms, baseline?.P50Ms)} | {Overhead(result.P99Ms, baseline?.P99Ms)} | " +
+                $"{(result.Failures == 0 ? "0" : $"{result.Failures} ({result.FirstError})")} |"));
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Per process: resident set after start, its median over the phases <paramref name="loadPhase"/> picks for it, and its peak.</summary>
+    public static string Memory(IReadOnlyList<MemorySampler.Sample> samples, Func<string, string, bool> loadPhase)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| process | idle MiB | under load MiB (median) | peak MiB |");
+        text.AppendLine("| --- | ---: | ---: | ---: |");
+        foreach (var process in samples.Select(s => s.Process).Distinct().Order(StringComparer.Ordinal))
+        {
+            var own = samples.Where(s => s.Process == process).ToList();
+            var idle = own.Where(s => s.Phase == "idle").Select(s => s.Bytes).DefaultIfEmpty(own[0].Bytes).First();
+            var loaded = own.Where(s => loadPhase(process, s.Phase)).Select(s => s.Bytes).Order().ToList();
+            var median = loaded.Count == 0 ? (double?)null : loaded[loaded.Count / 2];
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {process} | {idle / MiB:F0} | {(median is { } m ? (m / MiB).ToString("F0", CultureInfo.InvariantCulture) : "-")} | {own.Max(s => s.Bytes) / MiB:F0} |"));
+        }
+        return text.ToString();
+    }
+
+    public static string Machine()
+    {
+        var cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+            $".NET {Environment.Version}, load average {LoadAverage()}");
+    }
+
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static string Ms(double value) => double.IsNaN(value) ? "-" : value.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string Overhead(double value, double? baseline) =>
+        baseline is { } b && !double.IsNaN(b) && !double.IsNaN(value)
+            ? (value - b).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture)
+            : "";
+}
