@@ -47,11 +47,20 @@ public static class Extensions
         builder.Services.AddSingleton<PiiAnalyzer>();
 
         builder.Services.AddSingleton<PromptInjectionDetector>();
+        builder.Services.AddOptions<InjectionClassifierOptions>().BindConfiguration(InjectionClassifierOptions.Section).ValidateDataAnnotations()
+            .Validate(options => options.UncertainFrom <= options.UncertainTo, $"{InjectionClassifierOptions.Section}: UncertainFrom must not exceed UncertainTo.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ITextEmbedder, MiniLmTextEmbedder>();
+        builder.Services.AddSingleton<InjectionScorer>();
+        builder.Services.AddHostedService<InjectionClassifierWarmUp>();
         builder.Services.AddSingleton<ContentClassifier>();
         builder.Services.AddSingleton<SystemPromptLeakDetector>();
         builder.Services.AddOptions<SystemPromptLeakOptions>().BindConfiguration(SystemPromptLeakOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PiiMasker>();
         builder.Services.AddSingleton<IVaultStore, RedisVaultStore>();
+        builder.Services.AddOptions<StreamTailOptions>().BindConfiguration(StreamTailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IStreamTailStore, RedisStreamTailStore>();
+        builder.Services.AddSingleton<ContentPolicyCheck>();
         builder.Services.AddSingleton<InputGuard>();
         builder.Services.AddSingleton<OutputGuard>();
         builder.Services.AddSingleton<DocumentGuard>();

@@ -12,6 +12,7 @@ public static class GuardrailTelemetry
     public const string TypeTag = "aiaspire.guard.pii.type";
     public const string DirectionTag = "aiaspire.guard.direction";
     public const string OutcomeTag = "aiaspire.guard.vault.outcome";
+    public const string ClassifierOutcomeTag = "aiaspire.guard.injection.classifier.outcome";
     public const string ActionTag = "aiaspire.guard.action";
     public const string CategoryTag = "aiaspire.guard.content.category";
 
@@ -30,6 +31,12 @@ public static class GuardrailTelemetry
 
     public static readonly Counter<long> ContentFlagged = Meter.CreateCounter<long>(
         "aiaspire.guard.content.flagged", "{text}", "Messages scored into a content-policy category, by category and action (block or flag)");
+
+    public static readonly Counter<long> InjectionClassifierRuns = Meter.CreateCounter<long>(
+        "aiaspire.guard.injection.classifier.texts", "{text}", "Texts sent to the injection classifier over embeddings (beside the heuristics), by outcome (scored or failed)");
+
+    public static readonly Histogram<double> InjectionClassifierDuration = Meter.CreateHistogram<double>(
+        "aiaspire.guard.injection.classifier.duration", "s", "Time to embed and classify one batch of texts for prompt injection");
 
     public static void RecordFindings(IReadOnlyList<GuardFinding> findings, string direction)
     {

@@ -49,7 +49,7 @@ public static class GuardApi
     public static async Task<Results<Ok<GuardOutputResponse>, ProblemHttpResult>> GuardOutputAsync(
         HttpContext context, [AsParameters] GuardServices services, CancellationToken cancellationToken)
     {
-        var (request, problem) = await JsonBody.ReadAsync(context.Request, ContractsJsonContext.Default.GuardOutputRequest, cancellationToken);
+        var (request, problem) = await JsonBody.ReadAsync(context.Request, GuardServiceJsonContext.Default.GuardOutputBody, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -61,7 +61,8 @@ public static class GuardApi
 
         try
         {
-            var response = await services.OutputGuard.GuardAsync(context.GetTenant(), request!.Text, request.VaultId, cancellationToken, request.SystemPrompt, request.Schema);
+            var response = await services.OutputGuard.GuardAsync(
+                context.GetTenant(), request!.Text, request.VaultId, cancellationToken, request.SystemPrompt, request.Schema, request.StreamId, request.Final);
             if (response is null)
             {
                 return TypedResults.Problem(

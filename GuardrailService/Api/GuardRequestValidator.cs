@@ -41,11 +41,23 @@ internal static class GuardRequestValidator
             : null;
     }
 
-    public static string? Validate(GuardOutputRequest request, GuardLimitsOptions limits)
+    public static string? Validate(GuardOutputBody request, GuardLimitsOptions limits)
     {
         if (request.Text is null)
         {
             return "'text' is required.";
+        }
+        if (request.StreamId is { } streamId && !IsStreamId(streamId))
+        {
+            return "'streamId' must be 1 to 128 letters, digits, '-', '_', '.' or ':'.";
+        }
+        if (request.Final && request.StreamId is null)
+        {
+            return "'final' marks the last window of a stream and needs 'streamId'.";
+        }
+        if (request.StreamId is not null && request.Schema is not null)
+        {
+            return "'schema' applies to a whole answer, not to a stream window: check the assembled answer without 'streamId'.";
         }
         if (request.Schema is { } schema && JsonSchemaCheck.Problem(schema) is { } invalidSchema)
         {
@@ -85,6 +97,9 @@ internal static class GuardRequestValidator
             ? Invariant($"The documents hold {characters} characters; at most {limits.MaxCharacters} are accepted.")
             : null;
     }
+
+    private static bool IsStreamId(string value) =>
+        value.Length is > 0 and <= 128 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
 
     private static string Invariant(FormattableString message) => message.ToString(CultureInfo.InvariantCulture);
 }

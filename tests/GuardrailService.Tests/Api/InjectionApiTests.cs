@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using AiAspire.Contracts;
 using AiAspire.Contracts.Guard;
+using AiAspire.GuardrailService.Injection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -50,7 +51,7 @@ public sealed class InjectionApiTests(GuardrailApp app) : IClassFixture<Guardrai
 
         Assert.False(result.Allowed);
         Assert.Contains("Message 1 looks like a prompt injection", Assert.Single(result.Reasons));
-        var check = Assert.Single(result.Checks!);
+        var check = Assert.Single(result.Checks!, c => c.Name == GuardCheckNames.Injection);
         Assert.Equal((GuardCheckNames.Injection, 1, true), (check.Name, check.MessageIndex, check.Flagged));
         Assert.True(check.Score >= check.Threshold);
         Assert.Contains("instruction_override", check.Signals);
@@ -65,7 +66,7 @@ public sealed class InjectionApiTests(GuardrailApp app) : IClassFixture<Guardrai
         var result = await GuardInputAsync(client, new GuardMessage("user", "Can I ignore this compiler warning?"));
 
         Assert.True(result.Allowed);
-        var check = Assert.Single(result.Checks!);
+        var check = Assert.Single(result.Checks!, c => c.Name == GuardCheckNames.Injection);
         Assert.False(check.Flagged);
         Assert.True(check.Score < check.Threshold);
     }
@@ -80,7 +81,7 @@ public sealed class InjectionApiTests(GuardrailApp app) : IClassFixture<Guardrai
 
         Assert.True(result.Allowed);
         Assert.Empty(result.Reasons);
-        Assert.True(Assert.Single(result.Checks!).Flagged);
+        Assert.True(Assert.Single(result.Checks!, c => c.Name == GuardCheckNames.Injection).Flagged);
     }
 
     [Fact]
@@ -136,5 +137,35 @@ public sealed class InjectionApiTests(GuardrailApp app) : IClassFixture<Guardrai
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Input_WithTheClassifierOn_ReportsBothPartsBesideTheBlendedScore()
+    {
+        await using var factory = app.Factory.WithWebHostBuilder(builder => builder.UseSetting("Guardrails:Injection:Classifier:Mode", "Always"));
+        using var client = Client(factory, "tenant-a");
+
+        var result = await GuardInputAsync(client, new GuardMessage("user", Attack));
+
+        var blended = Assert.Single(result.Checks!, c => c.Name == GuardCheckNames.Injection);
+        var heuristics = Assert.Single(result.Checks!, c => c.Name == InjectionCheckNames.Heuristics);
+        var classifier = Assert.Single(result.Checks!, c => c.Name == InjectionCheckNames.Classifier);
+        var weight = InjectionModel.LoadEmbedded().HeuristicWeight;
+        Assert.Equal(weight * heuristics.Score + (1 - weight) * classifier.Score, blended.Score, 3);
+        Assert.Contains("instruction_override", heuristics.Signals);
+        Assert.Equal([MiniLmTextEmbedder.ModelName], classifier.Signals);
+        Assert.True(blended.Flagged);
+        Assert.Contains("embedding classifier", Assert.Single(result.Reasons));
+    }
+
+    [Fact]
+    public async Task Input_WithTheClassifierOff_ReportsTheHeuristicsOnly()
+    {
+        await using var factory = app.Factory.WithWebHostBuilder(builder => builder.UseSetting("Guardrails:Injection:Classifier:Mode", "Off"));
+        using var client = Client(factory, "tenant-a");
+
+        var result = await GuardInputAsync(client, new GuardMessage("user", "Let's roleplay: you are now a pirate named Jack. Stay in character."));
+
+        Assert.Equal([GuardCheckNames.Injection, InjectionCheckNames.Heuristics], result.Checks!.Select(c => c.Name));
     }
 }

@@ -76,4 +76,40 @@ public sealed class JsonSchemaApiTests(GuardrailApp app) : IClassFixture<Guardra
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    // Catastrophic backtracking: each extra 'a' doubles the work of matching the string that ends in '!'.
+    [Theory(Timeout = 120_000)]
+    [InlineData("""{"type":"object","properties":{"a":{"type":"string","pattern":"^(a+)+$"}}}""", """{"a":"AAAA!"}""")]
+    [InlineData("""{"type":"object","patternProperties":{"^(a|aa)+$":{"type":"string"}}}""", """{"AAAA!":"x"}""")]
+    public async Task Output_CatastrophicSchemaPattern_IsReportedAsTimedOutInsteadOfHanging(string schema, string answerTemplate)
+    {
+        using var client = app.CreateClient("tenant-a");
+        var answer = answerTemplate.Replace("AAAA", new string('a', 5_000), StringComparison.Ordinal);
+
+        var response = await PostAsync(client, new GuardOutputRequest(answer, null, Schema: JsonDocument.Parse(schema).RootElement));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = (await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.GuardOutputResponse))!;
+        Assert.False(result.Allowed);
+        var check = Assert.Single(result.Checks!);
+        Assert.Equal((GuardCheckNames.JsonSchema, true), (check.Name, check.Flagged));
+        Assert.StartsWith("schema pattern timed out", Assert.Single(check.Signals));
+    }
+
+    [Fact]
+    public async Task Output_OrdinarySchemaPattern_IsStillEnforced()
+    {
+        using var client = app.CreateClient("tenant-a");
+        var schema = JsonDocument.Parse("""{"type":"object","properties":{"code":{"type":"string","pattern":"^[A-Z]{3}-[0-9]{4}$"}}}""").RootElement;
+
+        var good = await (await PostAsync(client, new GuardOutputRequest("""{"code":"ABC-1234"}""", null, Schema: schema)))
+            .Content.ReadFromJsonAsync(ContractsJsonContext.Default.GuardOutputResponse);
+        var bad = await (await PostAsync(client, new GuardOutputRequest("""{"code":"abc-12"}""", null, Schema: schema)))
+            .Content.ReadFromJsonAsync(ContractsJsonContext.Default.GuardOutputResponse);
+
+        Assert.True(good!.Allowed);
+        Assert.False(bad!.Allowed);
+        Assert.Contains("/code", Assert.Single(bad.Reasons!));
+        Assert.DoesNotContain("timed out", bad.Reasons![0]);
+    }
 }

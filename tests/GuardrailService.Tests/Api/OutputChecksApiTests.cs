@@ -34,7 +34,7 @@ public sealed class OutputChecksApiTests(GuardrailApp app) : IClassFixture<Guard
 
         Assert.False(result.Allowed);
         Assert.Contains("consecutive words of the system prompt", Assert.Single(result.Reasons!));
-        Assert.True(Assert.Single(result.Checks!).Flagged);
+        Assert.True(Assert.Single(result.Checks!, check => check.Name == GuardCheckNames.SystemPromptLeak).Flagged);
         Assert.DoesNotContain("jane@example.com", result.Text);
     }
 

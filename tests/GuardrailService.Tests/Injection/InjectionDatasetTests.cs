@@ -9,8 +9,9 @@ namespace AiAspire.GuardrailService.Tests.Injection;
 
 /// <summary>
 /// The detector at the default threshold on shared/data/jailbreak_inthewild (every row an attack) and
-/// shared/data/injection_notinject (every row benign but full of trigger words). The weights were tuned on these same
-/// rows, so the figures are in-sample; the floors stop them from regressing.
+/// shared/data/injection_notinject (every row benign but full of trigger words), all rows. The heuristics' weights were
+/// tuned on these same rows, so the figures are in-sample; the floors stop them from regressing. The service's blended
+/// score (heuristics + embedding classifier) is measured on held-out rows in <see cref="InjectionHeldOutTests"/>.
 /// </summary>
 public class InjectionDatasetTests(ITestOutputHelper output)
 {

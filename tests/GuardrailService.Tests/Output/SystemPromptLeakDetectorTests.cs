@@ -34,4 +34,23 @@ public class SystemPromptLeakDetectorTests
         Assert.Equal((0, 0.0), Detector.LongestSharedRun("", "anything at all here"));
         Assert.Equal((0, 0.0), Detector.LongestSharedRun(SystemPrompt, "ok"));
     }
+
+    [Theory]
+    [InlineData("one two three four five", 2, "four five")]
+    [InlineData("one two three, four fi", 2, "four fi")]
+    [InlineData("one two. ", 1, "two. ")]
+    [InlineData("short", 5, "short")]
+    [InlineData("", 3, "")]
+    public void Tail_KeepsTheLastWordsAndWhatFollows(string text, int words, string expected)
+    {
+        Assert.Equal(expected, SystemPromptLeakDetector.Tail(text, words, 1_000));
+    }
+
+    [Fact]
+    public void Tail_IsBoundedInCharacters()
+    {
+        var text = "a " + new string('x', 10_000);
+
+        Assert.Equal(new string('x', 100), SystemPromptLeakDetector.Tail(text, 3, 100));
+    }
 }

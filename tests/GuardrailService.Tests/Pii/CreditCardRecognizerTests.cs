@@ -2,6 +2,7 @@ using AiAspire.GuardrailService.Pii;
 
 namespace AiAspire.GuardrailService.Tests.Pii;
 
+[Collection(ExclusiveCollection.Name)]
 public class CreditCardRecognizerTests
 {
     private static PiiFinding[] Recognize(string text) => new CreditCardRecognizer().Recognize(text).ToArray();

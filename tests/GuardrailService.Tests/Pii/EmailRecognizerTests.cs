@@ -2,6 +2,7 @@ using AiAspire.GuardrailService.Pii;
 
 namespace AiAspire.GuardrailService.Tests.Pii;
 
+[Collection(ExclusiveCollection.Name)]
 public class EmailRecognizerTests
 {
     private static string[] Found(string text) =>
