@@ -14,7 +14,7 @@ namespace AiAspire.EventBus;
 public static class EventBusExtensions
 {
     /// <summary>
-    /// The publisher and its send loop: over Kafka when the connection string <c>events</c> (bootstrap servers) is set,
+    /// The publisher and its send loop: over Kafka when the connection string <c>events</c> (bootstrap servers, or Key=Value pairs with SASL/TLS settings) is set,
     /// else over Redis Streams (connection string <c>cache</c>, whose multiplexer the service registers).
     /// </summary>
     public static IHostApplicationBuilder AddEventBus(this IHostApplicationBuilder builder)
@@ -32,15 +32,9 @@ public static class EventBusExtensions
         builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<EventPublisher>());
         builder.Services.AddHostedService<EventSendLoop>();
 
-        if (KafkaBootstrapServers(builder) is { } bootstrapServers)
+        if (KafkaBootstrapServers(builder) is { } connectionString)
         {
-            builder.Services.AddOptions<KafkaOptions>()
-                .BindConfiguration(KafkaOptions.Section)
-                .ValidateDataAnnotations()
-                .ValidateOnStart();
-            builder.Services.AddSingleton(new KafkaConnection(bootstrapServers));
-            builder.Services.AddSingleton<KafkaTopics>();
-            builder.Services.AddSingleton<IEventTransport, KafkaTransport>();
+            builder.Services.AddKafkaTransport(connectionString);
         }
         else
         {

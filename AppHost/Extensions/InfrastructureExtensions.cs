@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 
 namespace AiAspire.AppHost.Extensions;
 
@@ -22,17 +23,25 @@ public static class InfrastructureExtensions
         }
 
         var cache = builder.AddRedis(CacheName).WithDataVolume();
-        var events = builder.AddKafka(EventsName).WithDataVolume();
         var vectors = builder.AddQdrant(VectorsName).WithDataVolume();
+        if (builder.Configuration.GetValue($"{ExternalKafkaExtensions.Section}:External", false))
+        {
+            return new Infrastructure(mode, Upcast(cache), null, Upcast(vectors), dataPath, builder.AddExternalKafka(EventsName));
+        }
+        var events = builder.AddKafka(EventsName).WithDataVolume();
         return new Infrastructure(mode, Upcast(cache), Upcast(events), Upcast(vectors), dataPath);
     }
 
-    /// <summary>The event bus: Kafka when the profile has it (Redis Streams on <c>cache</c> always).</summary>
+    /// <summary>The event bus: Kafka when the profile has it, run or external (Redis Streams on <c>cache</c> otherwise).</summary>
     public static IResourceBuilder<ProjectResource> WithEventBus(this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure)
     {
         if (infrastructure.Events is { } events)
         {
             project.WithReference(events).WaitFor(events);
+        }
+        if (infrastructure.ExternalEvents is { } external)
+        {
+            project.WithExternalKafka(external);
         }
         return project;
     }

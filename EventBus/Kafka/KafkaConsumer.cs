@@ -35,8 +35,8 @@ internal sealed partial class KafkaConsumer<TEvent>(
         try
         {
             await EnsureTopicsAsync(topic, stoppingToken);
-            using var consumer = new ConsumerBuilder<string, byte[]>(KafkaConfigs.Consumer(connection.BootstrapServers, group)).Build();
-            using var deadLetters = new ProducerBuilder<string, byte[]>(KafkaConfigs.Producer(connection.BootstrapServers)).Build();
+            using var consumer = new ConsumerBuilder<string, byte[]>(KafkaConfigs.Consumer(connection, group)).Build();
+            using var deadLetters = new ProducerBuilder<string, byte[]>(KafkaConfigs.Producer(connection)).Build();
             consumer.Subscribe(topic);
             try
             {

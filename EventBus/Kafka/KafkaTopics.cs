@@ -9,7 +9,7 @@ namespace AiAspire.EventBus.Kafka;
 public sealed class KafkaTopics(KafkaConnection connection, IOptions<KafkaOptions> options) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _ensured = new();
-    private readonly Lazy<IAdminClient> _admin = new(() => new AdminClientBuilder(KafkaConfigs.Admin(connection.BootstrapServers)).Build());
+    private readonly Lazy<IAdminClient> _admin = new(() => new AdminClientBuilder(KafkaConfigs.Admin(connection)).Build());
 
     public Task EnsureAsync(string topic)
     {
@@ -47,6 +47,3 @@ public sealed class KafkaTopics(KafkaConnection connection, IOptions<KafkaOption
         }
     }
 }
-
-/// <summary>The bootstrap servers: the connection string <c>events</c>.</summary>
-public sealed record KafkaConnection(string BootstrapServers);

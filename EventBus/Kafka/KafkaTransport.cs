@@ -6,7 +6,7 @@ namespace AiAspire.EventBus.Kafka;
 public sealed class KafkaTransport(KafkaConnection connection, KafkaTopics topics) : IEventTransport, IDisposable
 {
     private readonly Lazy<IProducer<string, byte[]>> _producer =
-        new(() => new ProducerBuilder<string, byte[]>(KafkaConfigs.Producer(connection.BootstrapServers)).Build());
+        new(() => new ProducerBuilder<string, byte[]>(KafkaConfigs.Producer(connection)).Build());
 
     public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {

@@ -88,7 +88,7 @@ public sealed class ContainersProfileTests
             Assert.Contains(gateway.Keys, k => k.StartsWith($"services__{service}__", StringComparison.Ordinal));
         }
 
-        foreach (var name in Services.Where(s => s != "gateway" && s != "routerservice"))
+        foreach (var name in Services.Where(s => s != "gateway"))
         {
             var resource = builder.Resources.Single(r => r.Name == name);
             Assert.True(resource.Annotations.OfType<WaitAnnotation>().Any(), $"{name} must wait for what it uses.");

@@ -10,22 +10,9 @@ public sealed class ManifestPublishingTests
     [Fact]
     public async Task ManifestPublishing_HasEveryServiceAndRedisKafkaQdrant_AndSecretsAsParameters()
     {
-        var output = Path.Combine(Path.GetTempPath(), "aiaspire-manifest-" + Guid.NewGuid().ToString("N"), "aspire-manifest.json");
-        var start = new ProcessStartInfo(DotNet.Path,
-            ["run", "--project", Projects.AppHost.ProjectPath, "--no-build", "--", "--publisher", "manifest", "--output-path", output])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, await stdout + await stderr);
+        var (output, raw) = await PublishManifestAsync();
 
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+        using var manifest = JsonDocument.Parse(raw);
         var resources = manifest.RootElement.GetProperty("resources");
 
         foreach (var service in new[] { "gateway", "orchestrator", "ragservice", "routerservice", "guardrailservice", "feedbackworker" })
@@ -61,13 +48,82 @@ public sealed class ManifestPublishingTests
             }
         }
 
-        var raw = await File.ReadAllTextAsync(output);
         Assert.DoesNotContain("sk-aiaspire-dev", raw);
+        Assert.True(File.Exists(output));
 
         AssertServicesAreWired(resources);
         AssertIngress(resources);
         AssertSecretsAreParameters(resources, raw);
         AssertEveryReferenceResolves(resources, raw);
+    }
+
+    [Fact]
+    public async Task ManifestPublishing_WithAnExternalKafka_DeclaresItsConnectionStringAndSaslPassword_AsSecretParameters()
+    {
+        var (_, raw) = await PublishManifestAsync("--Infrastructure:Kafka:External=true");
+
+        using var manifest = JsonDocument.Parse(raw);
+        var resources = manifest.RootElement.GetProperty("resources");
+
+        Assert.DoesNotContain("confluentinc/confluent-local", raw);
+        var events = resources.GetProperty("events");
+        Assert.Equal("parameter.v0", events.GetProperty("type").GetString());
+        Assert.Equal("{events.value}", events.GetProperty("connectionString").GetString());
+        Assert.True(events.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), "the events connection string is secret");
+        var password = resources.GetProperty("events-sasl-password").GetProperty("inputs").GetProperty("value");
+        Assert.True(password.GetProperty("secret").GetBoolean());
+        Assert.False(password.TryGetProperty("default", out _), "a deployment must supply the SASL password");
+        Assert.Equal("parameter.v0", resources.GetProperty("events-sasl-username").GetProperty("type").GetString());
+
+        foreach (var service in new[] { "orchestrator", "feedbackworker" })
+        {
+            var env = resources.GetProperty(service).GetProperty("env");
+            Assert.Equal("{events.connectionString}", env.GetProperty("ConnectionStrings__events").GetString());
+            Assert.Equal("SaslSsl", env.GetProperty("EventBus__Kafka__SecurityProtocol").GetString());
+            Assert.Equal("Plain", env.GetProperty("EventBus__Kafka__SaslMechanism").GetString());
+            Assert.Equal("{events-sasl-username.value}", env.GetProperty("EventBus__Kafka__SaslUsername").GetString());
+            Assert.Equal("{events-sasl-password.value}", env.GetProperty("EventBus__Kafka__SaslPassword").GetString());
+        }
+
+        AssertIngress(resources, withKafkaContainer: false);
+        AssertSecretsAreParameters(resources, raw);
+        AssertEveryReferenceResolves(resources, raw);
+    }
+
+    [Fact]
+    public async Task ManifestPublishing_WithReplicaCounts_DescribesTheSameServices()
+    {
+        // Replicas (Gateway:Replicas, Orchestrator:Replicas) run several processes locally; manifest v0 has no field for
+        // them, and a deployment scales in the container app's settings. What azd reads stays the same.
+        var (_, raw) = await PublishManifestAsync("--Gateway:Replicas=3", "--Orchestrator:Replicas=2");
+
+        using var manifest = JsonDocument.Parse(raw);
+        var resources = manifest.RootElement.GetProperty("resources");
+        Assert.DoesNotContain("replica", raw, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(8080, resources.GetProperty("gateway").GetProperty("bindings").GetProperty("http").GetProperty("port").GetInt32());
+        AssertServicesAreWired(resources);
+        AssertIngress(resources);
+        AssertSecretsAreParameters(resources, raw);
+    }
+
+    /// <summary>Runs the AppHost as azd does (<c>--publisher manifest</c>) and returns the manifest's path and text.</summary>
+    private static async Task<(string Path, string Text)> PublishManifestAsync(params string[] settings)
+    {
+        var output = Path.Combine(Path.GetTempPath(), "aiaspire-manifest-" + Guid.NewGuid().ToString("N"), "aspire-manifest.json");
+        var start = new ProcessStartInfo(DotNet.Path,
+            ["run", "--project", Projects.AppHost.ProjectPath, "--no-build", "--", "--publisher", "manifest", "--output-path", output, .. settings])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, await stdout + await stderr);
+        return (output, await File.ReadAllTextAsync(output));
     }
 
     [Fact]
@@ -96,10 +152,10 @@ public sealed class ManifestPublishingTests
         var expected = new Dictionary<string, (string Key, string Value)[]>
         {
             ["guardrailservice"] = [Secret("Internal__Secret"), Connection("cache")],
-            ["ragservice"] = [Secret("Internal__Secret"), Connection("vectors")],
+            ["ragservice"] = [Secret("Internal__Secret"), Connection("vectors"), Connection("cache")],
             ["routerservice"] =
             [
-                Secret("Internal__Secret"),
+                Secret("Internal__Secret"), Connection("cache"),
                 ("Providers__OpenAI__ApiKey", "{openai-api-key.value}"),
                 ("Providers__AzureOpenAI__Endpoint", "{azure-openai-endpoint.value}"),
                 ("Providers__AzureOpenAI__ApiKey", "{azure-openai-api-key.value}"),
@@ -144,7 +200,7 @@ public sealed class ManifestPublishingTests
     }
 
     /// <summary>Only the gateway's http binding is public; Redis, Kafka and Qdrant are reachable inside the environment only.</summary>
-    private static void AssertIngress(JsonElement resources)
+    private static void AssertIngress(JsonElement resources, bool withKafkaContainer = true)
     {
         var external = resources.EnumerateObject()
             .Where(r => r.Value.TryGetProperty("bindings", out _))
@@ -159,7 +215,7 @@ public sealed class ManifestPublishingTests
             ("cache", new[] { "tcp" }),
             ("events", new[] { "tcp", "internal" }),
             ("vectors", new[] { "grpc", "http" }),
-        })
+        }.Where(r => withKafkaContainer || r.Item1 != "events"))
         {
             var declared = resources.GetProperty(infrastructure).GetProperty("bindings").EnumerateObject().Select(b => b.Name).Order().ToArray();
             Assert.Equal(bindings.Order().ToArray(), declared);

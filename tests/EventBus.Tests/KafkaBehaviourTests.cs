@@ -22,7 +22,10 @@ public sealed class KafkaBehaviourTests : EventBusBehaviourTests
 
     protected override Task<IReadOnlyList<string>> DeadLetteredEventIdsAsync(string topic, string group)
     {
-        var config = KafkaConfigs.Consumer(BootstrapServers!, "dlq-reader-" + Guid.NewGuid().ToString("N"));
+        // KAFKA_BOOTSTRAP_SERVERS may be a Key=Value connection string with SASL settings (Event Hubs, Confluent Cloud).
+        var options = new KafkaOptions();
+        KafkaConnectionString.ApplyTo(BootstrapServers!, options);
+        var config = KafkaConfigs.Consumer(KafkaConnection.From(options), "dlq-reader-" + Guid.NewGuid().ToString("N"));
         using var consumer = new ConsumerBuilder<string, byte[]>(config).Build();
         consumer.Subscribe(DeadLetters.TopicOf(topic));
         var ids = new List<string>();

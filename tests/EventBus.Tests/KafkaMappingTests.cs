@@ -20,7 +20,7 @@ public sealed class KafkaMappingTests : IDisposable
     [Fact]
     public void ProducerConfig_IsIdempotent_WithAcksFromAllReplicas()
     {
-        var config = KafkaConfigs.Producer("127.0.0.1:9092");
+        var config = KafkaConfigs.Producer(new KafkaConnection("127.0.0.1:9092"));
 
         Assert.Equal("127.0.0.1:9092", config.BootstrapServers);
         Assert.True(config.EnableIdempotence);
@@ -30,7 +30,7 @@ public sealed class KafkaMappingTests : IDisposable
     [Fact]
     public void ConsumerConfig_CommitsOnlyWhenTold_AndStartsAtTheEarliestOffset()
     {
-        var config = KafkaConfigs.Consumer("127.0.0.1:9092", "feedbackworker");
+        var config = KafkaConfigs.Consumer(new KafkaConnection("127.0.0.1:9092"), "feedbackworker");
 
         Assert.Equal("feedbackworker", config.GroupId);
         Assert.False(config.EnableAutoCommit);
