@@ -1,10 +1,14 @@
 using AiAspire.EventBus;
+using AiAspire.Orchestrator.Budgets;
 using AiAspire.Orchestrator.Caching;
 using AiAspire.Orchestrator.Clients;
 using AiAspire.Orchestrator.Feedback;
 using AiAspire.Orchestrator.Memory;
 using AiAspire.Orchestrator.Pipeline;
 using AiAspire.Orchestrator.Pipeline.Steps;
+using AiAspire.Orchestrator.Streaming;
+using AiAspire.Orchestrator.Templates;
+using Microsoft.Extensions.Options;
 using Polly;
 
 namespace AiAspire.Orchestrator;
@@ -17,7 +21,14 @@ public static class Extensions
         builder.AddEventBus();
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section);
+        builder.Services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
+        builder.Services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TemplateOptions>, TemplateOptionsValidator>();
+        builder.Services.AddSingleton<TemplateCatalog>();
+        builder.Services.AddOptions<TokenBudgetOptions>().BindConfiguration(TokenBudgetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<TokenCounter>();
+        builder.Services.AddSingleton<ModelLimitsCatalog>();
         builder.Services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section);
         builder.Services.AddSingleton<ResponseLedger>();
         builder.Services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -29,6 +40,8 @@ public static class Extensions
         builder.Services.AddHttpClient<GuardrailClient>(http => http.BaseAddress = new("https+http://guardrailservice"))
             .AddHttpMessageHandler<ForwardedIdentityHandler>();
         builder.Services.AddHttpClient<RagClient>(http => http.BaseAddress = new("https+http://ragservice"))
+            .AddHttpMessageHandler<ForwardedIdentityHandler>();
+        builder.Services.AddHttpClient<ModelLimitsClient>(http => http.BaseAddress = new("https+http://routerservice"))
             .AddHttpMessageHandler<ForwardedIdentityHandler>();
         // The router falls back across providers itself and answers can take minutes: no retries, one long timeout.
         // (RemoveAllResilienceHandlers is marked experimental; it is the documented way to replace the default handler.)
@@ -46,12 +59,17 @@ public static class Extensions
         builder.Services.AddSingleton<IPipelineStep, ValidateStep>();
         builder.Services.AddSingleton<IPipelineStep, GuardInputStep>();
         builder.Services.AddSingleton<IPipelineStep, RetrieveStep>();
+        builder.Services.AddSingleton<IPipelineStep, TemplateStep>();
+        builder.Services.AddSingleton<IPipelineStep, TokenBudgetStep>();
         builder.Services.AddOptions<ExactCacheOptions>().BindConfiguration(ExactCacheOptions.Section);
         builder.Services.AddSingleton<ExactCache>();
+        builder.Services.AddOptions<SemanticCacheOptions>().BindConfiguration(SemanticCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<SemanticCache>();
         builder.Services.AddSingleton<InferStep>();
         builder.Services.AddSingleton<IPipelineStep, CachingInferStep>();
         builder.Services.AddSingleton<IPipelineStep, GuardOutputStep>();
         builder.Services.AddSingleton<PipelineRunner>();
+        builder.Services.AddSingleton<StreamedAnswerCheck>();
         return builder;
     }
 }

@@ -9,7 +9,7 @@ namespace AiAspire.RouterService;
 
 public static class RouterApi
 {
-    private static readonly HashSet<string> Roles = new(StringComparer.OrdinalIgnoreCase) { "system", "developer", "user", "assistant" };
+    private static readonly HashSet<string> Roles = new(StringComparer.OrdinalIgnoreCase) { "system", "developer", "user", "assistant", "tool" };
 
     public static RouteGroupBuilder MapRouterApi(this IEndpointRouteBuilder app)
     {
@@ -96,11 +96,28 @@ public static class RouterApi
     {
         var deployments = catalog.Deployments()
             .Where(d => d.IsAvailable)
-            .Select(d => new ModelDescriptor(d.Name, "deployment", d.Options.Provider, d.ModelId));
+            .Select(d => new ModelDescriptor(d.Name, "deployment", d.Options.Provider, d.ModelId, d.Options.ContextWindow, d.Options.MaxOutputTokens));
         var routes = catalog.Current.Routes
             .Where(r => catalog.CandidatesOf(r.Value).Concat(r.Value.Fallbacks).Any(c => catalog.FindDeployment(c) is { IsAvailable: true }))
-            .Select(r => new ModelDescriptor(r.Key, "route", r.Value.Strategy, null));
+            .Select(r => RouteDescriptor(catalog, r.Key, r.Value));
         return TypedResults.Ok<IReadOnlyList<ModelDescriptor>>([.. routes.Concat(deployments).OrderBy(m => m.Kind).ThenBy(m => m.Id, StringComparer.Ordinal)]);
+    }
+
+    /// <summary>
+    /// A route's limits are the smallest among its available candidates (not its fallbacks), so a prompt sized to them
+    /// fits whichever candidate the strategy picks; smaller fallbacks are skipped by the router's own context check.
+    /// </summary>
+    private static ModelDescriptor RouteDescriptor(ModelCatalog catalog, string name, Catalog.RouteOptions route)
+    {
+        var candidates = catalog.CandidatesOf(route)
+            .Select(catalog.FindDeployment)
+            .OfType<Deployment>()
+            .Where(d => d.IsAvailable)
+            .ToList();
+        return candidates.Count == 0
+            ? new ModelDescriptor(name, "route", route.Strategy, null)
+            : new ModelDescriptor(name, "route", route.Strategy, null,
+                candidates.Min(d => d.Options.ContextWindow), candidates.Min(d => d.Options.MaxOutputTokens));
     }
 
     /// <summary>The body's strategy, else the <c>x-route-strategy</c> header's.</summary>
@@ -126,6 +143,23 @@ public static class RouterApi
             {
                 return JsonBody.Validation($"messages[{i}].content is required.");
             }
+        }
+        for (var i = 0; i < (request.Tools?.Count ?? 0); i++)
+        {
+            if (request.Tools![i] is not { Name.Length: > 0 and <= 64 } tool)
+            {
+                return JsonBody.Validation($"tools[{i}].name must be 1..64 characters.");
+            }
+            if (tool.Parameters is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+            {
+                return JsonBody.Validation($"tools[{i}].parameters must be a JSON schema object.");
+            }
+        }
+        if (request.ToolChoice is { } choice
+            && (choice.Mode is not (ToolChoice.Auto or ToolChoice.None or ToolChoice.Required or ToolChoice.Function)
+                || (choice.Mode == ToolChoice.Function && request.Tools?.Any(t => t.Name == choice.FunctionName) != true)))
+        {
+            return JsonBody.Validation("toolChoice must be auto, none, required, or function with the functionName of a declared tool.");
         }
         if (request.MaxTokens is < 1)
         {

@@ -4,6 +4,8 @@ namespace AiAspire.Contracts.Events;
 
 /// <summary>Published once per inference request. Carries masked text only, never raw PII.</summary>
 /// <param name="Status">"ok", "error" or "blocked".</param>
+/// <param name="Cache">"exact", "semantic" or "miss" (also "miss" when the caller bypassed the caches); <see cref="CacheHit"/> is true for the first two.</param>
+/// <param name="TemplateVersion">The prompt template used, as "id@version"; null when the prompt was sent as the caller wrote it.</param>
 /// <param name="GuardFindings">Types of what the input guard found (e.g. EMAIL), never the values.</param>
 public sealed record InferenceCompleted(
     string RequestId,
@@ -24,7 +26,9 @@ public sealed record InferenceCompleted(
     IReadOnlyList<string> GuardFindings,
     bool GuardBlocked,
     DateTimeOffset Timestamp,
-    string? Error = null) : IIntegrationEvent<InferenceCompleted>
+    string? Error = null,
+    string Cache = "miss",
+    string? TemplateVersion = null) : IIntegrationEvent<InferenceCompleted>
 {
     public static string Topic => Topics.InferenceEvents;
     public static string EventType => "aiaspire.inference.completed";

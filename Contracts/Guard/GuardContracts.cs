@@ -30,7 +30,11 @@ public sealed record GuardFinding(string Type, int MessageIndex, int Start, int 
 /// span of it is refused (system-prompt leakage).</param>
 /// <param name="Schema">The JSON Schema the request asked the answer to follow; when given, an answer that is not JSON
 /// satisfying it is refused.</param>
-public sealed record GuardOutputRequest(string Text, string? VaultId, string? SystemPrompt = null, JsonElement? Schema = null);
+/// <param name="StreamId">Names the stream a window belongs to (1–128 of A–Z a–z 0–9 - _ . :); the guard keeps the
+/// stream's tail (Redis, TTL) so that the leak and content checks see across windows.</param>
+/// <param name="Final">The stream's last window: the guard forgets the tail.</param>
+public sealed record GuardOutputRequest(string Text, string? VaultId, string? SystemPrompt = null, JsonElement? Schema = null,
+    string? StreamId = null, bool Final = false);
 
 /// <param name="Findings">PII the model wrote in the clear (no placeholder explains it), with action <c>leak</c>.</param>
 /// <param name="Reasons">Why the answer is not allowed; null from older services.</param>

@@ -12,4 +12,6 @@ namespace AiAspire.Contracts.OpenAI;
 [JsonSerializable(typeof(ChatCompletionResponse))]
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(EmbeddingsRequest))]
+[JsonSerializable(typeof(EmbeddingsResponse))]
 public sealed partial class OpenAIJsonContext : JsonSerializerContext;

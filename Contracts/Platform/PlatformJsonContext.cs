@@ -9,4 +9,7 @@ namespace AiAspire.Contracts.Platform;
 [JsonSerializable(typeof(FeedbackAccepted))]
 [JsonSerializable(typeof(ChatRequest))]
 [JsonSerializable(typeof(ChatReply))]
+[JsonSerializable(typeof(ChatStreamDelta))]
+[JsonSerializable(typeof(ChatStreamDone))]
+[JsonSerializable(typeof(ChatStreamError))]
 public sealed partial class PlatformJsonContext : JsonSerializerContext;

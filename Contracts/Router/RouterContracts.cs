@@ -2,10 +2,16 @@ using System.Text.Json;
 
 namespace AiAspire.Contracts.Router;
 
-public sealed record RouterMessage(string Role, string Content);
+/// <summary>One message of the conversation sent to a model.</summary>
+/// <param name="Role">"system", "developer", "user", "assistant" or "tool".</param>
+/// <param name="ToolCallId">For a "tool" message: the id of the call it answers.</param>
+/// <param name="ToolCalls">For an "assistant" message: the calls the model asked for.</param>
+public sealed record RouterMessage(string Role, string Content, string? ToolCallId = null, IReadOnlyList<ToolCall>? ToolCalls = null);
 
 /// <summary><c>POST /v1/complete</c>: <see cref="Model"/> is a deployment name or a route alias.</summary>
 /// <param name="Capabilities">What the answer needs beyond plain text ("tools", "vision", "reasoning"); "json" is implied by <see cref="ResponseFormat"/>.</param>
+/// <param name="Tools">Functions the model may call; a request with tools needs the "tools" capability.</param>
+/// <param name="ToolChoice">How it may use them; the provider's default (auto) when null.</param>
 public sealed record CompletionRequest(
     IReadOnlyList<RouterMessage> Messages,
     string? Model = null,
@@ -18,14 +24,18 @@ public sealed record CompletionRequest(
     JsonElement? ResponseFormat = null,
     bool Stream = false,
     string? User = null,
-    IReadOnlyList<string>? Capabilities = null);
+    IReadOnlyList<string>? Capabilities = null,
+    IReadOnlyList<ToolDefinition>? Tools = null,
+    ToolChoice? ToolChoice = null);
 
+/// <param name="ToolCalls">The calls the model asks for (finish reason "tool_calls"), or null.</param>
 public sealed record CompletionResponse(
     string Text,
     string FinishReason,
     RouteDecision Route,
     TokenUsage Usage,
-    decimal CostUsd);
+    decimal CostUsd,
+    IReadOnlyList<ToolCall>? ToolCalls = null);
 
 /// <param name="Route">The name the caller asked for (alias or deployment).</param>
 public sealed record RouteDecision(
@@ -41,7 +51,11 @@ public sealed record RouteAttempt(string Deployment, string Outcome, double Late
 
 public sealed record TokenUsage(int InputTokens, int OutputTokens);
 
-/// <summary>One server-sent event of a streamed completion: "start" (the deployment chosen), many "delta", then one "done" or "error".</summary>
+/// <summary>
+/// One server-sent event of a streamed completion: "start" (the deployment chosen), many "delta", then one "done" or
+/// "error". A delta carries text or whole tool calls (<see cref="ToolCalls"/>; providers' argument fragments are
+/// joined before they are sent).
+/// </summary>
 public sealed record CompletionStreamEvent(
     string Type,
     string? Text = null,
@@ -49,7 +63,8 @@ public sealed record CompletionStreamEvent(
     RouteDecision? Route = null,
     TokenUsage? Usage = null,
     decimal? CostUsd = null,
-    string? Error = null)
+    string? Error = null,
+    IReadOnlyList<ToolCall>? ToolCalls = null)
 {
     public const string Start = "start";
     public const string Delta = "delta";
@@ -57,4 +72,4 @@ public sealed record CompletionStreamEvent(
     public const string Failed = "error";
 }
 
-public sealed record ModelDescriptor(string Id, string Kind, string Provider, string? Model);
+public sealed record ModelDescriptor(string Id, string Kind, string Provider, string? Model, int? ContextWindow = null, int? MaxOutputTokens = null);

@@ -54,7 +54,9 @@ public sealed partial class InferenceProjection(
             return;
         }
 
-        var model = string.IsNullOrWhiteSpace(@event.Model) ? Unnamed : @event.Model;
+        // Per deployment (the name the router ranks and feedback carries); the provider's model id only when there is none.
+        var model = !string.IsNullOrWhiteSpace(@event.Deployment) ? @event.Deployment
+            : string.IsNullOrWhiteSpace(@event.Model) ? Unnamed : @event.Model;
         var route = string.IsNullOrWhiteSpace(@event.Route) ? Unnamed : @event.Route;
         var at = @event.Timestamp != default ? @event.Timestamp : context.Time ?? time.GetUtcNow();
         var settings = options.Value;
@@ -117,9 +119,9 @@ public sealed partial class InferenceProjection(
         {
             return $"the tenant is missing or longer than {MaxTenantLength} characters";
         }
-        if (@event.Model?.Length > MaxNameLength || @event.Route?.Length > MaxNameLength)
+        if (@event.Model?.Length > MaxNameLength || @event.Deployment?.Length > MaxNameLength || @event.Route?.Length > MaxNameLength)
         {
-            return $"the model or route is longer than {MaxNameLength} characters";
+            return $"the model, deployment or route is longer than {MaxNameLength} characters";
         }
         if (@event.TokensIn < 0 || @event.TokensOut < 0)
         {

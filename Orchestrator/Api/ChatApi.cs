@@ -14,7 +14,8 @@ namespace AiAspire.Orchestrator.Api;
 
 /// <summary>
 /// <c>POST /api/chat</c>: a conversation kept by the platform. The remembered (masked) turns and the new message
-/// become one chat completion request that runs through the same pipeline as <c>/v1/chat/completions</c>.
+/// become one chat completion request that runs through the same pipeline as <c>/v1/chat/completions</c>. With
+/// <c>"stream": true</c> the answer comes as server-sent events (<see cref="Streaming.ChatStreamResult"/>).
 /// </summary>
 public static partial class ChatApi
 {
@@ -66,6 +67,7 @@ public static partial class ChatApi
         var completionRequest = new ChatCompletionRequest
         {
             Model = request.Model,
+            Stream = request.Stream == true ? true : null,
             Messages =
             [
                 .. history.Select(m => new ChatMessage { Role = m.Role, Content = JsonSerializer.SerializeToElement(m.Content, PlatformJsonContext.Default.String) }),
@@ -85,31 +87,43 @@ public static partial class ChatApi
             services.Events.Publish(InferenceEvents.From(context, null, null, 0, started, services.Clock.GetUtcNow()));
             return failed;
         }
+        if (context.Events is { } events)
+        {
+            return new Streaming.ChatStreamResult(context, events, conversationId, services, conversations, started);
+        }
 
         var completion = context.Completion!;
         services.Events.Publish(InferenceEvents.From(context, completion.Route, completion.Usage, completion.CostUsd, started, services.Clock.GetUtcNow()));
         await services.Answers.RecordAsync(context, completion.Route);
+        await RememberAsync(context, conversationId, conversations, logger);
+
+        ChatCompletionsApi.SetRouteHeaders(http.Response, completion.Route, Caching.CacheOutcomes.Of(context));
+        http.Response.Headers[AiAspireHeaders.Cost] = completion.CostUsd.ToString("0.########", CultureInfo.InvariantCulture);
+        return TypedResults.Json(
+            new ChatReply(conversationId, context.RequestId, completion.Text, completion.Route.Deployment, CitationsOf(context)),
+            PlatformJsonContext.Default.ChatReply);
+    }
+
+    /// <summary>Appends this turn (masked) to the conversation; a Redis failure only costs the next turn this one.</summary>
+    internal static async Task RememberAsync(PipelineContext context, string conversationId, ConversationStore conversations, ILogger logger)
+    {
         try
         {
             // The last user message after the input guard is the masked form of this turn's question.
-            var maskedQuestion = context.Messages.Last(m => m.Role == "user");
-            await conversations.AppendTurnAsync(tenant, conversationId, maskedQuestion, new RouterMessage("assistant", context.MaskedAnswer.ToString()));
+            // The question as the caller asked it (masked), not the template's rendering of it.
+            var maskedQuestion = context.Prompt is { } prompt ? new RouterMessage("user", prompt.Question) : context.Messages.Last(m => m.Role == "user");
+            await conversations.AppendTurnAsync(context.Tenant, conversationId, maskedQuestion, new RouterMessage("assistant", context.MaskedAnswer.ToString()));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // The answer stands; only the next turn will not remember this one.
             LogMemoryFailed(logger, ex, conversationId);
         }
-
-        ChatCompletionsApi.SetRouteHeaders(http.Response, completion.Route, context.CacheHit);
-        http.Response.Headers[AiAspireHeaders.Cost] = completion.CostUsd.ToString("0.########", CultureInfo.InvariantCulture);
-        var citations = context.RetrievedChunks.Count == 0
-            ? null
-            : context.RetrievedChunks.Select((c, i) => new ChatCitation(i + 1, c.Source, c.HeadingPath, c.DocId, c.ChunkId, c.Score)).ToList();
-        return TypedResults.Json(
-            new ChatReply(conversationId, context.RequestId, completion.Text, completion.Route.Deployment, citations),
-            PlatformJsonContext.Default.ChatReply);
     }
+
+    internal static List<ChatCitation>? CitationsOf(PipelineContext context) =>
+        context.RetrievedChunks.Count == 0
+            ? null
+            : [.. context.RetrievedChunks.Select((c, i) => new ChatCitation(i + 1, c.Source, c.HeadingPath, c.DocId, c.ChunkId, c.Score))];
 
     private static string? Validate(ChatRequest request)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using AiAspire.Contracts;
 using AiAspire.Contracts.OpenAI;
 using AiAspire.Contracts.Router;
+using AiAspire.Orchestrator.Caching;
 using AiAspire.Orchestrator.Clients;
 using AiAspire.Orchestrator.Pipeline;
 using AiAspire.Orchestrator.Streaming;
@@ -52,7 +53,7 @@ public static class ChatCompletionsApi
         var completion = context.Completion!;
         services.Events.Publish(InferenceEvents.From(context, completion.Route, completion.Usage, completion.CostUsd, started, services.Clock.GetUtcNow()));
         await services.Answers.RecordAsync(context, completion.Route);
-        SetRouteHeaders(http.Response, completion.Route, context.CacheHit);
+        SetRouteHeaders(http.Response, completion.Route, CacheOutcomes.Of(context));
         http.Response.Headers[AiAspireHeaders.Cost] = completion.CostUsd.ToString("0.########", CultureInfo.InvariantCulture);
 
         return TypedResults.Json(
@@ -61,7 +62,8 @@ public static class ChatCompletionsApi
                 "chat.completion",
                 services.Clock.GetUtcNow().ToUnixTimeSeconds(),
                 completion.Route.Deployment,
-                [new ChatChoice(0, new AssistantMessage("assistant", completion.Text), completion.FinishReason)],
+                [new ChatChoice(0, new AssistantMessage("assistant", completion.ToolCalls is { Count: > 0 } && completion.Text.Length == 0 ? null : completion.Text,
+                    ToolWire.ToWire(completion.ToolCalls)), completion.FinishReason)],
                 new CompletionUsage(completion.Usage.InputTokens, completion.Usage.OutputTokens, completion.Usage.InputTokens + completion.Usage.OutputTokens)),
             OpenAIJsonContext.Default.ChatCompletionResponse);
     }
@@ -96,10 +98,11 @@ public static class ChatCompletionsApi
         }
     }
 
-    internal static void SetRouteHeaders(HttpResponse response, RouteDecision route, bool cacheHit = false)
+    /// <param name="cache">"exact", "semantic" or "miss" (<see cref="CacheOutcomes"/>).</param>
+    internal static void SetRouteHeaders(HttpResponse response, RouteDecision route, string cache = CacheOutcomes.Miss)
     {
         response.Headers[AiAspireHeaders.Route] = $"{route.Route};strategy={route.Strategy};attempts={route.Attempts.Count(a => a.Outcome != "skipped")}";
         response.Headers[AiAspireHeaders.Model] = route.Deployment;
-        response.Headers[AiAspireHeaders.Cache] = cacheHit ? "hit" : "miss";
+        response.Headers[AiAspireHeaders.Cache] = cache;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AiAspire.Contracts.Events;
 using AiAspire.Contracts.Router;
+using AiAspire.Orchestrator.Caching;
 using AiAspire.Orchestrator.Pipeline;
 
 namespace AiAspire.Orchestrator.Api;
@@ -27,5 +28,7 @@ public static class InferenceEvents
         [.. context.GuardFindings.Select(f => f.Type).Distinct()],
         context.Status == "blocked",
         now,
-        context.Error);
+        context.Error,
+        CacheOutcomes.Of(context),
+        context.Template?.Key);
 }

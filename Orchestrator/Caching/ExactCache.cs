@@ -32,9 +32,32 @@ public sealed class ExactCache(IConnectionMultiplexer redis)
                 json.WriteStartArray();
                 json.WriteStringValue(message.Role);
                 json.WriteStringValue(message.Content);
+                if (message.ToolCallId is not null || message.ToolCalls is not null)
+                {
+                    json.WriteStringValue(message.ToolCallId);
+                    WriteToolCalls(json, message.ToolCalls);
+                }
                 json.WriteEndArray();
             }
             json.WriteEndArray();
+            json.WriteStartArray("tools");
+            foreach (var tool in request.Tools ?? [])
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(tool.Name);
+                json.WriteStringValue(tool.Description);
+                if (tool.Parameters is { } parameters)
+                {
+                    parameters.WriteTo(json);
+                }
+                else
+                {
+                    json.WriteNullValue();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+            json.WriteString("tool_choice", request.ToolChoice is { } choice ? $"{choice.Mode}:{choice.FunctionName}" : null);
             WriteNumber(json, "temperature", request.Temperature);
             WriteNumber(json, "top_p", request.TopP);
             WriteNumber(json, "max_tokens", request.MaxTokens);
@@ -69,6 +92,18 @@ public sealed class ExactCache(IConnectionMultiplexer redis)
     {
         var value = JsonSerializer.SerializeToUtf8Bytes(maskedCompletion, ContractsJsonContext.Default.CompletionResponse);
         await redis.GetDatabase().StringSetAsync(key, value, ttl).WaitAsync(timeout, cancellationToken);
+    }
+
+    private static void WriteToolCalls(Utf8JsonWriter json, IReadOnlyList<ToolCall>? calls)
+    {
+        json.WriteStartArray();
+        foreach (var call in calls ?? [])
+        {
+            json.WriteStringValue(call.Id);
+            json.WriteStringValue(call.Name);
+            json.WriteStringValue(call.Arguments);
+        }
+        json.WriteEndArray();
     }
 
     private static void WriteNumber(Utf8JsonWriter json, string name, double? value)

@@ -1,4 +1,5 @@
 using AiAspire.Contracts;
+using AiAspire.Contracts.OpenAI;
 using AiAspire.Contracts.Rag;
 
 namespace AiAspire.Orchestrator.Clients;
@@ -9,6 +10,16 @@ public sealed class RagClient(HttpClient http) : ServiceClient(http, "ragservice
     public Task<RetrieveResponse> RetrieveAsync(string tenant, RetrieveRequest request, CancellationToken cancellationToken) =>
         PostAsync("/v1/retrieve", tenant, request,
             ContractsJsonContext.Default.RetrieveRequest, ContractsJsonContext.Default.RetrieveResponse, cancellationToken);
+
+    /// <summary>The embedding of one text and the name of the model that made it.</summary>
+    public async Task<(float[] Vector, string Model)> EmbedAsync(string tenant, string text, CancellationToken cancellationToken)
+    {
+        var response = await PostAsync("/v1/embeddings", tenant, new EmbeddingsRequest(text),
+            OpenAIJsonContext.Default.EmbeddingsRequest, OpenAIJsonContext.Default.EmbeddingsResponse, cancellationToken);
+        return response.Data is [{ Embedding: { Length: > 0 } vector }, ..]
+            ? (vector, response.Model ?? "")
+            : throw new DownstreamException("ragservice", System.Net.HttpStatusCode.OK, "ragservice answered without an embedding.");
+    }
 
     /// <summary>Forwards an OpenAI-format embeddings request as is and returns the raw response.</summary>
     public async Task<(int Status, string ContentType, byte[] Body)> ForwardEmbeddingsAsync(string tenant, Stream body, string? contentType, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace AiAspire.Orchestrator.Clients;
 public sealed class RouterClient(HttpClient http) : ServiceClient(http, "routerservice")
 {
     public Task<CompletionResponse> CompleteAsync(string tenant, CompletionRequest request, CancellationToken cancellationToken) =>
-        PostAsync("/v1/complete", tenant, request with { Stream = false },
+        PostAsync("/v1/complete", tenant, WithNeeds(request) with { Stream = false },
             ContractsJsonContext.Default.CompletionRequest, ContractsJsonContext.Default.CompletionResponse, cancellationToken);
 
     public Task<IReadOnlyList<ModelDescriptor>> ListModelsAsync(string tenant, CancellationToken cancellationToken) =>
@@ -22,10 +22,16 @@ public sealed class RouterClient(HttpClient http) : ServiceClient(http, "routers
     public async Task<IAsyncEnumerable<CompletionStreamEvent>> StreamAsync(string tenant, CompletionRequest request, CancellationToken cancellationToken)
     {
         var message = Request(HttpMethod.Post, "/v1/complete", tenant);
-        message.Content = JsonContent.Create(request with { Stream = true }, ContractsJsonContext.Default.CompletionRequest);
+        message.Content = JsonContent.Create(WithNeeds(request) with { Stream = true }, ContractsJsonContext.Default.CompletionRequest);
         var response = await SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         return ReadEvents(message, response, cancellationToken);
     }
+
+    /// <summary>A request with tools needs a deployment that can call them: the router only plans those.</summary>
+    internal static CompletionRequest WithNeeds(CompletionRequest request) =>
+        request.Tools is { Count: > 0 } && !(request.Capabilities ?? []).Contains("tools", StringComparer.OrdinalIgnoreCase)
+            ? request with { Capabilities = [.. request.Capabilities ?? [], "tools"] }
+            : request;
 
     private static async IAsyncEnumerable<CompletionStreamEvent> ReadEvents(
         HttpRequestMessage message, HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -53,4 +53,22 @@ public sealed class PipelineContext(string requestId, string tenant, ChatComplet
     public string? Error { get; set; }
 
     public Dictionary<string, double> StageLatencyMs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The pipeline resolved for this request's tenant and route (set by the runner before the first step).</summary>
+    public PipelineSettings Settings { get; set; } = new PipelineOptions().Resolve("", null);
+
+    /// <summary>The context block the retrieve step put in <see cref="Messages"/>, so later steps can tell it from the caller's system messages.</summary>
+    public RouterMessage? ContextMessage { get; set; }
+
+    /// <summary>The prompt in parts (set by the template step) so the token budget can leave parts out and render it again.</summary>
+    public Templates.PromptParts? Prompt { get; set; }
+
+    /// <summary>The template the prompt was rendered with, or null when none was.</summary>
+    public Templates.PromptTemplate? Template { get; set; }
+
+    /// <summary>The template's system text as rendered for this request, for the output guard's leakage check.</summary>
+    public string? TemplateSystemPrompt { get; set; }
+
+    /// <summary>What the token budget counted and left out, or null when no budget step ran.</summary>
+    public Budgets.TokenBudgetOutcome? Budget { get; set; }
 }

@@ -3,29 +3,47 @@ using Microsoft.Extensions.Options;
 
 namespace AiAspire.Orchestrator.Pipeline;
 
-/// <summary>Runs the configured steps in order, a span and a latency figure each, until one sets a problem.</summary>
-public sealed class PipelineRunner(IEnumerable<IPipelineStep> steps, IOptionsMonitor<PipelineOptions> options)
+/// <summary>
+/// Runs the steps configured for the request's tenant and route in order, a span and a latency figure each, until one
+/// sets a problem. A reload that fails validation is logged and ignored: the last good pipeline keeps serving.
+/// </summary>
+public sealed partial class PipelineRunner
 {
-    private readonly Dictionary<string, IPipelineStep> _steps = steps.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IPipelineStep> _steps;
+    private readonly IOptionsMonitor<PipelineOptions> _options;
+    private readonly ILogger<PipelineRunner> _logger;
+    private PipelineOptions _lastGood;
+    private string? _lastError;
 
-    public IReadOnlyList<IPipelineStep> ConfiguredSteps()
+    public PipelineRunner(IEnumerable<IPipelineStep> steps, IOptionsMonitor<PipelineOptions> options, ILogger<PipelineRunner> logger)
     {
-        var names = options.CurrentValue.Steps;
-        var configured = new List<IPipelineStep>(names.Count);
-        foreach (var name in names)
+        _steps = steps.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+        _options = options;
+        _logger = logger;
+        _lastGood = options.CurrentValue;
+    }
+
+    public PipelineSettings Resolve(string tenant, string? route) => Current().Resolve(tenant, route);
+
+    public IReadOnlyList<IPipelineStep> StepsOf(PipelineSettings settings)
+    {
+        var configured = new List<IPipelineStep>(settings.Steps.Count);
+        foreach (var name in settings.Steps)
         {
             configured.Add(_steps.TryGetValue(name, out var step)
                 ? step
-                : throw new InvalidOperationException($"Pipeline:Steps names '{name}', which is not a step. Known: {string.Join(", ", _steps.Keys)}."));
+                : throw new InvalidOperationException($"The pipeline names '{name}', which is not a step. Known: {string.Join(", ", _steps.Keys)}."));
         }
         return configured;
     }
 
     public async Task RunAsync(PipelineContext context, CancellationToken cancellationToken)
     {
-        foreach (var step in ConfiguredSteps())
+        context.Settings = Resolve(context.Tenant, context.Request.Model);
+        foreach (var step in StepsOf(context.Settings))
         {
             using var activity = OrchestratorTelemetry.ActivitySource.StartActivity($"pipeline {step.Name}");
+            activity?.SetTag("aiaspire.pipeline.step", step.Name);
             var started = Stopwatch.GetTimestamp();
             await step.ExecuteAsync(context, cancellationToken);
             context.StageLatencyMs[step.Name] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -36,4 +54,24 @@ public sealed class PipelineRunner(IEnumerable<IPipelineStep> steps, IOptionsMon
             }
         }
     }
+
+    private PipelineOptions Current()
+    {
+        try
+        {
+            return _lastGood = _options.CurrentValue;
+        }
+        catch (OptionsValidationException ex)
+        {
+            // Once per distinct error, not once per request.
+            if (Interlocked.Exchange(ref _lastError, ex.Message) != ex.Message)
+            {
+                LogInvalidReload(ex.Message);
+            }
+            return _lastGood;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The reloaded pipeline configuration is invalid and was ignored: {Errors}")]
+    private partial void LogInvalidReload(string errors);
 }

@@ -10,7 +10,10 @@ namespace AiAspire.Orchestrator.Streaming;
 
 /// <summary>
 /// Writes a streamed answer as OpenAI chat.completion.chunk server-sent events ending with <c>data: [DONE]</c>.
-/// Nothing is written until the first event: a route that fails before its first token is still a clean 502.
+/// Nothing is written until the first event: a route that fails before its first token is still a clean 502. Tool
+/// calls arrive whole and are written as one <c>tool_calls</c> delta each; an answer that must be JSON is checked
+/// before the finish chunk (<see cref="StreamedAnswerCheck"/>). A failure after the first chunk ends the stream with
+/// <c>data: {"error":{"type":…,"message":…}}</c> and no <c>[DONE]</c>.
 /// </summary>
 public sealed partial class ChatCompletionStreamResult(
     PipelineContext context, IAsyncEnumerable<CompletionStreamEvent> events, ChatServices services, long started) : IResult
@@ -29,6 +32,7 @@ public sealed partial class ChatCompletionStreamResult(
         var created = services.Clock.GetUtcNow().ToUnixTimeSeconds();
         var includeUsage = context.Request.StreamOptions?.IncludeUsage == true;
         var started_ = false;
+        var toolCalls = 0;
 
         try
         {
@@ -48,7 +52,7 @@ public sealed partial class ChatCompletionStreamResult(
                     route = @event.Route ?? route;
                     if (route is not null)
                     {
-                        ChatCompletionsApi.SetRouteHeaders(http.Response, route);
+                        ChatCompletionsApi.SetRouteHeaders(http.Response, route, Caching.CacheOutcomes.Of(context));
                     }
                     http.Response.ContentType = "text/event-stream";
                     http.Response.Headers.CacheControl = "no-cache";
@@ -59,13 +63,28 @@ public sealed partial class ChatCompletionStreamResult(
 
                 switch (@event.Type)
                 {
-                    case CompletionStreamEvent.Delta when !string.IsNullOrEmpty(@event.Text):
-                        await WriteChunkAsync(http, Chunk(created, route, new ChunkDelta(null, @event.Text), null), cancellationToken);
+                    case CompletionStreamEvent.Delta:
+                        if (!string.IsNullOrEmpty(@event.Text))
+                        {
+                            await WriteChunkAsync(http, Chunk(created, route, new ChunkDelta(null, @event.Text), null), cancellationToken);
+                        }
+                        if (@event.ToolCalls is { Count: > 0 } calls)
+                        {
+                            await WriteChunkAsync(http, Chunk(created, route, new ChunkDelta(null, null, Api.ToolWire.ToChunk(calls, toolCalls)), null), cancellationToken);
+                            toolCalls += calls.Count;
+                        }
                         break;
                     case CompletionStreamEvent.Done:
                         route = @event.Route ?? route;
                         usage = @event.Usage;
                         cost = @event.CostUsd ?? 0;
+                        if (await services.AnswerCheck.ProblemAsync(context, cancellationToken) is { } invalid)
+                        {
+                            context.Status = "error";
+                            context.Error = invalid;
+                            await WriteErrorAsync(http, invalid, cancellationToken, "invalid_response_format");
+                            return;
+                        }
                         await WriteChunkAsync(http, Chunk(created, route, new ChunkDelta(null, null), @event.FinishReason ?? "stop"), cancellationToken);
                         if (includeUsage && usage is not null)
                         {
@@ -76,6 +95,7 @@ public sealed partial class ChatCompletionStreamResult(
                         {
                             await services.Answers.RecordAsync(context, route);
                         }
+                        await UsageComment.WriteAsync(http.Response, usage, cost, cancellationToken);
                         await http.Response.Body.WriteAsync(Done, cancellationToken);
                         await http.Response.Body.FlushAsync(cancellationToken);
                         return;
@@ -137,9 +157,11 @@ public sealed partial class ChatCompletionStreamResult(
         await http.Response.Body.FlushAsync(cancellationToken);
     }
 
-    private static async Task WriteErrorAsync(HttpContext http, string message, CancellationToken cancellationToken)
+    private static async Task WriteErrorAsync(HttpContext http, string message, CancellationToken cancellationToken, string type = "upstream_error")
     {
-        var error = new StringBuilder("data: {\"error\":{\"type\":\"upstream_error\",\"message\":")
+        var error = new StringBuilder("data: {\"error\":{\"type\":")
+            .Append(JsonSerializer.Serialize(type, ErrorJsonContext.Default.String))
+            .Append(",\"message\":")
             .Append(JsonSerializer.Serialize(message, ErrorJsonContext.Default.String))
             .Append("}}\n\n")
             .ToString();

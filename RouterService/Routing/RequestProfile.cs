@@ -29,6 +29,10 @@ public sealed record RequestProfile(
         {
             capabilities.Add(DeploymentCapabilities.Json);
         }
+        if (request.Tools is { Count: > 0 })
+        {
+            capabilities.Add(DeploymentCapabilities.Tools);
+        }
         return new RequestProfile(
             messages.Sum(m => TokenEstimator.Estimate(m?.Content) + TokensPerMessage),
             request.MaxTokens,

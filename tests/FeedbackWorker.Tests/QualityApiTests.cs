@@ -50,7 +50,7 @@ public sealed class QualityApiTests(FeedbackWorkerApp app) : IClassFixture<Feedb
         Assert.Equal(["gpt-4o-mini", "claude-3-haiku"], summary.Models.Select(m => m.Model));
         foreach (var model in summary.Models)
         {
-            AssertFigures([.. events.Where(e => e.Model == model.Model)], model.Figures);
+            AssertFigures([.. events.Where(e => e.Deployment == model.Model)], model.Figures);
         }
     }
 

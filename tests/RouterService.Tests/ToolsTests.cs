@@ -214,6 +214,54 @@ public sealed class ToolsTests
     }
 
     [Fact]
+    public async Task Complete_WithToolsButNoCapabilitiesListed_StillNeedsTheToolsCapability()
+    {
+        await using var plain = new ToolCallingOpenAIServer();
+        await using var tooled = new ToolCallingOpenAIServer();
+        await using var router = await StartAsync([("plain", plain), ("tooled", tooled)], "tooled");
+        using var client = ClientOf(router);
+
+        using var response = await client.PostAsJsonAsync("/v1/complete", WeatherRequest() with { Capabilities = null }, ContractsJsonContext.Default.CompletionRequest);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        Assert.Equal("tooled", JsonSerializer.Deserialize(body, ContractsJsonContext.Default.CompletionResponse)!.Route.Deployment);
+        Assert.Empty(plain.Bodies);
+    }
+
+    [Fact]
+    public async Task Complete_AToolResultTurnOverHttp_IsAccepted()
+    {
+        await using var upstream = new ToolCallingOpenAIServer();
+        await using var router = await StartAsync([("tooled", upstream)], "tooled");
+        using var client = ClientOf(router);
+        var request = WeatherRequest(messages:
+        [
+            new RouterMessage("user", "What is the weather in Paris?"),
+            new RouterMessage("assistant", "", ToolCalls: [new ToolCall("call_7", "get_weather", """{"city":"Paris"}""")]),
+            new RouterMessage("tool", "sunny", ToolCallId: "call_7"),
+        ]);
+
+        using var response = await client.PostAsJsonAsync("/v1/complete", request, ContractsJsonContext.Default.CompletionRequest);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal("call_7", Assert.Single(upstream.Bodies).GetProperty("messages")[2].GetProperty("tool_call_id").GetString());
+    }
+
+    [Fact]
+    public async Task Complete_ToolChoiceNamingAnUndeclaredFunction_Is400()
+    {
+        await using var upstream = new ToolCallingOpenAIServer();
+        await using var router = await StartAsync([("tooled", upstream)], "tooled");
+        using var client = ClientOf(router);
+
+        using var response = await client.PostAsJsonAsync("/v1/complete", WeatherRequest(new ToolChoice(ToolChoice.Function, "launch_rocket")), ContractsJsonContext.Default.CompletionRequest);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(upstream.Bodies);
+    }
+
+    [Fact]
     public void ToChatMessages_MapsToolTurnsToFunctionContents()
     {
         var messages = CompletionRouter.ToChatMessages(

@@ -46,7 +46,8 @@ public sealed partial class GuardInputStep(GuardrailClient guardrails, ILogger<G
         {
             throw new InvalidOperationException($"The guardrails returned {verdict.Messages.Count} messages for {context.Messages.Count}.");
         }
-        context.Messages = [.. verdict.Messages.Select(m => new RouterMessage(m.Role, m.Content))];
+        // Masking changes the text only: a tool message keeps its call id, an assistant message its tool calls.
+        context.Messages = [.. verdict.Messages.Select((m, i) => context.Messages[i] with { Content = m.Content })];
         context.VaultId = verdict.VaultId;
     }
 

@@ -42,7 +42,7 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
                     statusCode: StatusCodes.Status422UnprocessableEntity, title: "Blocked", type: ProblemTypes.Blocked);
                 return;
             }
-            context.Completion = completion with { Text = verdict.Text };
+            context.Completion = completion with { Text = verdict.Text, ToolCalls = await UnmaskToolCallsAsync(completion.ToolCalls, context, cancellationToken) };
         }
         catch (DownstreamException ex)
         {
@@ -54,12 +54,14 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
         }
     }
 
-    /// <summary>The caller's own system instructions (not the retrieved context), for the leakage check.</summary>
+    /// <summary>The template's and the caller's system instructions (not the retrieved context), for the leakage check.</summary>
     private static string? SystemPromptOf(PipelineContext context)
     {
         var system = string.Join("\n", (context.Request.Messages ?? [])
             .Where(m => m.Role is "system" or "developer")
-            .Select(m => m.GetText()));
+            .Select(m => m.GetText())
+            .Prepend(context.TemplateSystemPrompt ?? "")
+            .Where(text => text.Length > 0));
         return system.Length == 0 ? null : system;
     }
 
@@ -88,7 +90,7 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
         var pending = new StringBuilder();
         await foreach (var @event in events.WithCancellation(cancellationToken))
         {
-            if (@event.Type == CompletionStreamEvent.Delta)
+            if (@event is { Type: CompletionStreamEvent.Delta, ToolCalls: null })
             {
                 pending.Append(@event.Text);
                 var safe = PlaceholderSplitter.SafeLength(pending.ToString());
@@ -108,6 +110,10 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
                 continue;
             }
 
+            if (@event.ToolCalls is not null)
+            {
+                pending.Append(@event.Text);
+            }
             if (pending.Length > 0)
             {
                 var (text, failure) = await UnmaskAsync(pending.ToString(), context, cancellationToken);
@@ -119,8 +125,29 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
                 }
                 yield return new CompletionStreamEvent(CompletionStreamEvent.Delta, Text: text);
             }
+            if (@event.ToolCalls is { Count: > 0 } calls)
+            {
+                yield return @event with { Text = null, ToolCalls = await UnmaskToolCallsAsync(calls, context, cancellationToken) };
+                continue;
+            }
             yield return @event;
         }
+    }
+
+    /// <summary>The calls with masked values in their arguments restored, so the caller can act on them.</summary>
+    private async Task<IReadOnlyList<ToolCall>?> UnmaskToolCallsAsync(IReadOnlyList<ToolCall>? calls, PipelineContext context, CancellationToken cancellationToken)
+    {
+        if (calls is not { Count: > 0 } || context.VaultId is null || !calls.Any(c => PlaceholderSplitter.MayHoldPlaceholder(c.Arguments)))
+        {
+            return calls;
+        }
+        var restored = new List<ToolCall>(calls.Count);
+        foreach (var call in calls)
+        {
+            var (arguments, failure) = await UnmaskAsync(call.Arguments, context, cancellationToken);
+            restored.Add(failure is null ? call with { Arguments = arguments } : call);
+        }
+        return restored;
     }
 
     private async Task<(string Text, CompletionStreamEvent? Failure)> UnmaskAsync(string segment, PipelineContext context, CancellationToken cancellationToken)

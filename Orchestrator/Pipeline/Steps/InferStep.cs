@@ -43,6 +43,7 @@ public sealed partial class InferStep(RouterClient router, ILogger<InferStep> lo
     internal static CompletionRequest CompletionOf(PipelineContext context)
     {
         var request = context.Request;
+        var (tools, toolChoice, _) = Api.ToolWire.Parse(request.Tools, request.ToolChoice);
         return new CompletionRequest(
             context.Messages,
             Model: request.Model,
@@ -53,7 +54,9 @@ public sealed partial class InferStep(RouterClient router, ILogger<InferStep> lo
             Stop: ValidateStep.StopSequences(request.Stop) is { Count: > 0 } stop ? stop : null,
             Seed: request.Seed,
             ResponseFormat: request.ResponseFormat,
-            User: request.User);
+            User: request.User,
+            Tools: tools,
+            ToolChoice: toolChoice);
     }
 
     private static async IAsyncEnumerable<CompletionStreamEvent> KeepMaskedAnswer(

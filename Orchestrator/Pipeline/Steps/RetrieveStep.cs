@@ -3,7 +3,7 @@ using AiAspire.Contracts.Guard;
 using AiAspire.Contracts.Rag;
 using AiAspire.Contracts.Router;
 using AiAspire.Orchestrator.Clients;
-using Microsoft.Extensions.Options;
+using AiAspire.Orchestrator.Templates;
 
 namespace AiAspire.Orchestrator.Pipeline.Steps;
 
@@ -12,7 +12,7 @@ namespace AiAspire.Orchestrator.Pipeline.Steps;
 /// checked them for indirect prompt injection. Retrieval is optional: when RagService fails, or the passages cannot
 /// be checked, the request goes on without context, and the event says so.
 /// </summary>
-public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrails, IOptionsMonitor<PipelineOptions> options, ILogger<RetrieveStep> logger) : IPipelineStep
+public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrails, ILogger<RetrieveStep> logger) : IPipelineStep
 {
     public string Name => "retrieve";
 
@@ -24,7 +24,7 @@ public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrai
             return;
         }
 
-        var settings = options.CurrentValue;
+        var settings = context.Settings;
         RetrieveResponse retrieved;
         try
         {
@@ -60,13 +60,9 @@ public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrai
         }
 
         context.RetrievedChunks = chunks;
-        var passages = chunks.Select((chunk, i) => new ContextPassage(
-            i + 1,
-            chunk.HeadingPath is { Length: > 0 } heading ? $"{chunk.Source} › {heading}" : chunk.Source,
-            chunk.Text));
-
+        context.ContextMessage = PromptRenderer.ContextMessage(chunks);
         var insertAt = context.Messages.TakeWhile(m => m.Role is "system" or "developer").Count();
-        context.Messages.Insert(insertAt, new RouterMessage("system", ContextPassages.Render(passages)));
+        context.Messages.Insert(insertAt, context.ContextMessage);
     }
 
     /// <summary>The chunks the guardrails allow; none when they cannot be checked (unchecked text never enters a prompt).</summary>

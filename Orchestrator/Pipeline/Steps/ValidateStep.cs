@@ -1,19 +1,18 @@
 using System.Text.Json;
 using AiAspire.Contracts.Router;
-using Microsoft.Extensions.Options;
 
 namespace AiAspire.Orchestrator.Pipeline.Steps;
 
 /// <summary>Rejects what the platform cannot serve with a 400 that says why; builds the working conversation.</summary>
-public sealed class ValidateStep(IOptionsMonitor<PipelineOptions> options) : IPipelineStep
+public sealed class ValidateStep : IPipelineStep
 {
-    private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant" };
+    private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
 
     public string Name => "validate";
 
     public ValueTask ExecuteAsync(PipelineContext context, CancellationToken cancellationToken)
     {
-        var error = Validate(context, options.CurrentValue);
+        var error = Validate(context, context.Settings);
         if (error is not null)
         {
             context.Problem = JsonBody.Validation(error);
@@ -23,7 +22,7 @@ public sealed class ValidateStep(IOptionsMonitor<PipelineOptions> options) : IPi
         return ValueTask.CompletedTask;
     }
 
-    private static string? Validate(PipelineContext context, PipelineOptions limits)
+    private static string? Validate(PipelineContext context, PipelineSettings limits)
     {
         var request = context.Request;
         if (request.Model is { Length: > 128 })
@@ -38,9 +37,9 @@ public sealed class ValidateStep(IOptionsMonitor<PipelineOptions> options) : IPi
         {
             return $"messages may hold at most {limits.MaxMessages} messages.";
         }
-        if (request.Tools is { ValueKind: not JsonValueKind.Null } || request.ToolChoice is { ValueKind: not JsonValueKind.Null })
+        if (Api.ToolWire.Parse(request.Tools, request.ToolChoice).Error is { } toolsError)
         {
-            return "tools and tool_choice are not supported yet.";
+            return toolsError;
         }
         // Both are checked: the infer step prefers max_completion_tokens, so a valid max_tokens must not hide a bad one.
         if (request.MaxTokens is < 1 or > 1_000_000 || request.MaxCompletionTokens is < 1 or > 1_000_000)
@@ -69,17 +68,24 @@ public sealed class ValidateStep(IOptionsMonitor<PipelineOptions> options) : IPi
             {
                 return RoleError(message?.Role, i);
             }
-            if (message.Content is not { ValueKind: JsonValueKind.String or JsonValueKind.Array })
+            var (toolMessage, toolMessageError) = Api.ToolWire.ToolMessageOf(message, i);
+            if (toolMessageError is not null)
+            {
+                return toolMessageError;
+            }
+            // An assistant message that only calls tools has no content.
+            if (message.Content is not { ValueKind: JsonValueKind.String or JsonValueKind.Array }
+                && !(toolMessage is { Role: "assistant" } && message.Content is null or { ValueKind: JsonValueKind.Null }))
             {
                 return $"messages[{i}].content must be a string or an array of content parts.";
             }
-            if (message.Content.Value.ValueKind == JsonValueKind.Array && !OnlyTextParts(message.Content.Value))
+            if (message.Content is { ValueKind: JsonValueKind.Array } parts && !OnlyTextParts(parts))
             {
                 return $"messages[{i}].content may only hold text parts ({{\"type\":\"text\",\"text\":\"…\"}}) for now.";
             }
             var text = message.GetText();
             characters += text.Length;
-            working.Add(new RouterMessage(role, text));
+            working.Add(toolMessage ?? new RouterMessage(role, text));
         }
         if (characters > limits.MaxCharacters)
         {
@@ -93,9 +99,7 @@ public sealed class ValidateStep(IOptionsMonitor<PipelineOptions> options) : IPi
         context.Messages = working;
         return null;
 
-        static string RoleError(string? value, int index) => value is "tool"
-            ? $"messages[{index}]: tool messages are not supported yet."
-            : $"messages[{index}].role must be one of: system, developer, user, assistant.";
+        static string RoleError(string? value, int index) => $"messages[{index}].role must be one of: system, developer, user, assistant, tool.";
     }
 
     private static bool OnlyTextParts(JsonElement parts)

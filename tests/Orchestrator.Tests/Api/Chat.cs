@@ -30,9 +30,10 @@ internal static class Chat
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, string json, string mediaType = "application/json") =>
         client.PostAsync(Path, new StringContent(json, Encoding.UTF8, mediaType));
 
-    /// <summary>The <c>data:</c> payloads of a server-sent event stream, in order.</summary>
+    /// <summary>The <c>data:</c> payloads of a server-sent event stream, in order; comments (<c>: …</c>, e.g. the usage line for the gateway) are skipped as SSE clients skip them.</summary>
     public static List<string> DataOf(string eventStream) =>
         [.. eventStream.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Where(e => !e.StartsWith(':'))
             .Select(e => e.StartsWith("data: ", StringComparison.Ordinal) ? e["data: ".Length..] : throw new InvalidOperationException("Not an SSE data event: " + e))];
 
     public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)

@@ -9,7 +9,7 @@ using StackExchange.Redis;
 
 namespace AiAspire.Orchestrator.Tests.Api;
 
-/// <summary>The exact cache: identical non-streamed requests at temperature 0 are answered once, per tenant, masked in Redis.</summary>
+/// <summary>The exact cache: identical requests at temperature 0 are answered once, per tenant, masked in Redis.</summary>
 [Collection(OrchestratorCollection.Name)]
 public sealed class ExactCacheTests
 {
@@ -56,7 +56,7 @@ public sealed class ExactCacheTests
         var secondAnswer = await AnswerOfAsync(second);
 
         Assert.Equal("miss", Chat.Header(first, AiAspireHeaders.Cache));
-        Assert.Equal("hit", Chat.Header(second, AiAspireHeaders.Cache));
+        Assert.Equal("exact", Chat.Header(second, AiAspireHeaders.Cache));
         Assert.Single(_app.Router.CompleteBodies);
         Assert.Equal($"Sure, I will write to {FakeGuardrailService.Email} today.", firstAnswer);
         Assert.Equal(firstAnswer, secondAnswer);
@@ -96,7 +96,7 @@ public sealed class ExactCacheTests
         using var client = _app.CreateClient("tenant-cache-pii");
         var json = UniqueRequest();
         await AnswerOfAsync(await Chat.PostAsync(client, json));
-        Assert.Equal("hit", Chat.Header(await Chat.PostAsync(client, json), AiAspireHeaders.Cache));
+        Assert.Equal("exact", Chat.Header(await Chat.PostAsync(client, json), AiAspireHeaders.Cache));
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(_app.Redis.ConnectionString);
         var db = redis.GetDatabase();
@@ -133,7 +133,7 @@ public sealed class ExactCacheTests
         await AnswerOfAsync(cached);
 
         Assert.Equal("miss", Chat.Header(fresh, AiAspireHeaders.Cache));
-        Assert.Equal("hit", Chat.Header(cached, AiAspireHeaders.Cache));
+        Assert.Equal("exact", Chat.Header(cached, AiAspireHeaders.Cache));
         Assert.Equal(2, _app.Router.CompleteBodies.Count);
     }
 
@@ -169,20 +169,23 @@ public sealed class ExactCacheTests
     }
 
     [Fact]
-    public async Task StreamedRequests_BypassTheCache()
+    public async Task StreamedRequest_IsCachedOnceComplete_AndReplayedAsAStream()
     {
         using var client = _app.CreateClient("tenant-cache-stream");
         var json = UniqueRequest(stream: true);
 
+        var caches = new List<string>();
         for (var i = 0; i < 2; i++)
         {
             var response = await Chat.PostAsync(client, json);
-            await response.Content.ReadAsStringAsync();
+            var data = Chat.DataOf(await response.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("miss", Chat.Header(response, AiAspireHeaders.Cache));
+            Assert.Equal("[DONE]", data[^1]);
+            caches.Add(Chat.Header(response, AiAspireHeaders.Cache));
         }
 
-        Assert.Equal(2, _app.Router.CompleteBodies.Count);
+        Assert.Equal(["miss", "exact"], caches);
+        Assert.Single(_app.Router.CompleteBodies);
     }
 
     [Fact]

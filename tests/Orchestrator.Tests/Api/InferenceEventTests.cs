@@ -56,7 +56,7 @@ public sealed class InferenceEventTests
         Assert.Equal(["EMAIL"], @event.GetProperty("guardFindings").EnumerateArray().Select(f => f.GetString()));
         Assert.False(@event.GetProperty("guardBlocked").GetBoolean());
         Assert.Equal(
-            ["validate", "guard-input", "retrieve", "infer", "guard-output"],
+            ["validate", "guard-input", "retrieve", "template", "token-budget", "infer", "guard-output"],
             @event.GetProperty("stageLatencyMs").EnumerateObject().Select(p => p.Name));
         Assert.Equal("tenant-events", (string?)entry["key"]);
         Assert.All(entry.Values, field =>

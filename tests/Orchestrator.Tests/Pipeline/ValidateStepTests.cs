@@ -13,8 +13,8 @@ public sealed class ValidateStepTests
     private static async Task<PipelineContext> ValidateAsync(string requestJson, PipelineOptions? limits = null)
     {
         var request = JsonSerializer.Deserialize(requestJson, OpenAIJsonContext.Default.ChatCompletionRequest)!;
-        var context = new PipelineContext("chatcmpl-test", "tenant-a", request);
-        var step = new ValidateStep(new StaticOptionsMonitor<PipelineOptions>(limits ?? new PipelineOptions()));
+        var context = new PipelineContext("chatcmpl-test", "tenant-a", request) { Settings = (limits ?? new PipelineOptions()).Resolve("tenant-a", null) };
+        var step = new ValidateStep();
         await step.ExecuteAsync(context, CancellationToken.None);
         return context;
     }
@@ -23,11 +23,13 @@ public sealed class ValidateStepTests
     {
         { """{"model":"m"}""", "messages must hold at least one message" },
         { """{"messages":[]}""", "messages must hold at least one message" },
-        { """{"messages":[{"role":"wizard","content":"hi"}]}""", "messages[0].role must be one of: system, developer, user, assistant" },
+        { """{"messages":[{"role":"wizard","content":"hi"}]}""", "messages[0].role must be one of: system, developer, user, assistant, tool" },
         { """{"messages":[{"role":"user","content":"hi"},{"content":"no role"}]}""", "messages[1].role must be one of" },
-        { """{"messages":[{"role":"user","content":"hi"},{"role":"tool","content":"42","tool_call_id":"c1"}]}""", "messages[1]: tool messages are not supported yet" },
-        { """{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f"}}]}""", "tools and tool_choice are not supported" },
-        { """{"messages":[{"role":"user","content":"hi"}],"tool_choice":"auto"}""", "tools and tool_choice are not supported" },
+        { """{"messages":[{"role":"user","content":"hi"},{"role":"tool","content":"42"}]}""", "messages[1]: a tool message needs tool_call_id" },
+        { """{"messages":[{"role":"user","content":"hi"},{"role":"assistant","tool_calls":[{"id":"c1"}]}]}""", "messages[1].tool_calls[0] must be" },
+        { """{"messages":[{"role":"user","content":"hi"}],"tools":{"type":"function"}}""", "tools must be an array" },
+        { """{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{}}]}""", "tools[0].function.name" },
+        { """{"messages":[{"role":"user","content":"hi"}],"tool_choice":"auto"}""", "tool_choice needs tools" },
         { """{"messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", "max_tokens / max_completion_tokens must be between 1 and 1000000" },
         { """{"messages":[{"role":"user","content":"hi"}],"max_completion_tokens":1000001}""", "max_tokens / max_completion_tokens must be between 1 and 1000000" },
         { """{"messages":[{"role":"user","content":"hi"}],"max_tokens":100,"max_completion_tokens":0}""", "max_tokens / max_completion_tokens must be between 1 and 1000000" },
@@ -123,6 +125,40 @@ public sealed class ValidateStepTests
              new RouterMessage("assistant", "An earlier answer."),
              new RouterMessage("user", "And now?")],
             context.Messages);
+    }
+
+    [Fact]
+    public async Task Execute_ToolTurns_KeepTheirCallsAndCallIds()
+    {
+        var context = await ValidateAsync("""
+            {
+              "messages": [
+                {"role": "user", "content": "Weather in Oslo?"},
+                {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Oslo\"}"}}]},
+                {"role": "tool", "tool_call_id": "c1", "content": "rainy"}
+              ],
+              "tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}],
+              "tool_choice": "auto"
+            }
+            """);
+
+        Assert.Null(context.Problem);
+        Assert.Equal(
+            [new RouterMessage("user", "Weather in Oslo?"),
+             new RouterMessage("assistant", "", ToolCalls: [new ToolCall("c1", "get_weather", "{\"city\":\"Oslo\"}")]),
+             new RouterMessage("tool", "rainy", ToolCallId: "c1")],
+            context.Messages,
+            new RouterMessageComparer());
+    }
+
+    /// <summary>Records compare lists by reference; tool calls are compared by value here.</summary>
+    private sealed class RouterMessageComparer : IEqualityComparer<RouterMessage>
+    {
+        public bool Equals(RouterMessage? x, RouterMessage? y) =>
+            x is not null && y is not null && x with { ToolCalls = null } == y with { ToolCalls = null }
+            && (x.ToolCalls ?? []).SequenceEqual(y.ToolCalls ?? []);
+
+        public int GetHashCode(RouterMessage obj) => HashCode.Combine(obj.Role, obj.Content, obj.ToolCallId);
     }
 
     [Theory]

@@ -17,8 +17,8 @@ public sealed class ModelsApiTests(RouterApp app) : IClassFixture<RouterApp>
         var models = await ModelsAsync(client);
 
         var deployments = models.Where(m => m.Kind == "deployment").ToList();
-        Assert.Contains(new ModelDescriptor("echo", "deployment", ProviderNames.OpenAICompatible, RouterApp.EchoModel), deployments);
-        Assert.Contains(new ModelDescriptor("local", "deployment", ProviderNames.Offline, "local"), deployments);
+        Assert.Contains(new ModelDescriptor("echo", "deployment", ProviderNames.OpenAICompatible, RouterApp.EchoModel, 8_192, RouterApp.EchoMaxOutputTokens), deployments);
+        Assert.Contains(deployments, m => (m.Id, m.Provider, m.Model) == ("local", ProviderNames.Offline, "local") && m.ContextWindow > 0 && m.MaxOutputTokens > 0);
         Assert.Contains(deployments, m => m.Id == "backup");
     }
 
@@ -42,10 +42,11 @@ public sealed class ModelsApiTests(RouterApp app) : IClassFixture<RouterApp>
 
         var routes = (await ModelsAsync(client)).Where(m => m.Kind == "route").ToList();
 
-        Assert.Contains(new ModelDescriptor("keyless-first", "route", "priority", null), routes);
-        Assert.Contains(new ModelDescriptor("auto", "route", "complexity", null), routes);
+        // A route's limits are its smallest callable candidate's: keyless is not callable, so echo's.
+        Assert.Contains(new ModelDescriptor("keyless-first", "route", "priority", null, 8_192, RouterApp.EchoMaxOutputTokens), routes);
+        Assert.Contains(routes, m => (m.Id, m.Provider, m.Model) == ("auto", "complexity", null));
         // A route is listed by whether it can be called, not by whether its deployments are healthy right now.
-        Assert.Contains(new ModelDescriptor("doomed", "route", "priority", null), routes);
+        Assert.Contains(new ModelDescriptor("doomed", "route", "priority", null, 8_192, 1_024), routes);
     }
 
     [Fact]

@@ -1,0 +1,10 @@
+using AiAspire.Orchestrator.Clients;
+
+namespace AiAspire.Orchestrator.Budgets;
+
+/// <summary>RouterService's model list, read for the limits of each deployment and route.</summary>
+public sealed class ModelLimitsClient(HttpClient http) : ServiceClient(http, "routerservice")
+{
+    public Task<IReadOnlyList<RouterModel>> ListAsync(string tenant, CancellationToken cancellationToken) =>
+        GetAsync("/v1/models", tenant, BudgetJsonContext.Default.IReadOnlyListRouterModel, cancellationToken);
+}

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using AiAspire.Contracts;
+using AiAspire.Contracts.Platform;
+using AiAspire.Contracts.Router;
+using AiAspire.Orchestrator.Api;
+using AiAspire.Orchestrator.Caching;
+using AiAspire.Orchestrator.Memory;
+using AiAspire.Orchestrator.Pipeline;
+
+namespace AiAspire.Orchestrator.Streaming;
+
+/// <summary>
+/// A streamed <c>POST /api/chat</c> answer as server-sent events, for the web UI:
+/// <code>
+/// event: delta
+/// data: {"text":"…"}            (any number, in order; their texts joined are the answer)
+///
+/// event: done
+/// data: {"conversationId":…,"responseId":…,"route":…,"model":…,"provider":…,"promptTokens":…,
+///        "completionTokens":…,"costUsd":…,"cache":"exact|semantic|miss","maskedPii":["EMAIL"],"citations":[…]}
+///
+/// event: error
+/// data: {"type":"https://aiaspire.dev/problems/…","message":…,"responseId":…}
+/// </code>
+/// A <c>: aiaspire-usage {…}</c> comment (<see cref="UsageComment"/>) precedes <c>done</c>, for the gateway's budgets.
+/// Exactly one <c>done</c> or <c>error</c> ends a stream that started; a failure before the first event is a plain
+/// problem+json response (502) instead. The turn is stored in the conversation's memory after the answer is whole and
+/// before <c>done</c> is sent; after <c>error</c> (or a client disconnect, which cancels the upstream call) it is not.
+/// </summary>
+public sealed partial class ChatStreamResult(
+    PipelineContext context, IAsyncEnumerable<CompletionStreamEvent> events, string conversationId,
+    ChatServices services, ConversationStore conversations, long started) : IResult
+{
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var logger = services.LoggerFactory.CreateLogger<ChatStreamResult>();
+        var cancellationToken = http.RequestAborted;
+        RouteDecision? route = null;
+        TokenUsage? usage = null;
+        decimal cost = 0;
+        var begun = false;
+
+        try
+        {
+            await foreach (var @event in events.WithCancellation(cancellationToken))
+            {
+                if (!begun)
+                {
+                    if (@event.Type == CompletionStreamEvent.Failed)
+                    {
+                        context.Status = "error";
+                        context.Error = @event.Error;
+                        route = @event.Route;
+                        await TypedResults.Problem("No model could answer: " + @event.Error,
+                            statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
+                        return;
+                    }
+                    route = @event.Route ?? route;
+                    if (route is not null)
+                    {
+                        ChatCompletionsApi.SetRouteHeaders(http.Response, route, CacheOutcomes.Of(context));
+                    }
+                    http.Response.ContentType = "text/event-stream";
+                    http.Response.Headers.CacheControl = "no-cache";
+                    http.Response.Headers["X-Accel-Buffering"] = "no";
+                    await http.Response.Body.FlushAsync(cancellationToken);
+                    begun = true;
+                }
+
+                switch (@event.Type)
+                {
+                    case CompletionStreamEvent.Delta when !string.IsNullOrEmpty(@event.Text):
+                        await WriteAsync(http, "delta", new ChatStreamDelta(@event.Text), PlatformJsonContext.Default.ChatStreamDelta, cancellationToken);
+                        break;
+                    case CompletionStreamEvent.Done:
+                        route = @event.Route ?? route;
+                        usage = @event.Usage;
+                        cost = @event.CostUsd ?? 0;
+                        if (await services.AnswerCheck.ProblemAsync(context, cancellationToken) is { } invalid)
+                        {
+                            await FailAsync(http, ProblemTypes.UpstreamFailed, invalid, cancellationToken);
+                            return;
+                        }
+                        if (route is not null)
+                        {
+                            await services.Answers.RecordAsync(context, route);
+                        }
+                        await ChatApi.RememberAsync(context, conversationId, conversations, logger);
+                        await UsageComment.WriteAsync(http.Response, usage, cost, cancellationToken);
+                        await WriteAsync(http, "done", Done(route, usage, cost), PlatformJsonContext.Default.ChatStreamDone, cancellationToken);
+                        return;
+                    case CompletionStreamEvent.Failed:
+                        await FailAsync(http, ProblemTypes.UpstreamFailed, @event.Error ?? "The stream failed.", cancellationToken);
+                        return;
+                }
+            }
+
+            if (begun)
+            {
+                await FailAsync(http, ProblemTypes.UpstreamFailed, "The stream ended without completing.", cancellationToken);
+            }
+            else
+            {
+                context.Status = "error";
+                context.Error = "the stream from the router ended before it started";
+                await TypedResults.Problem("The stream from the router ended before it started.",
+                    statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            context.Status = "error";
+            context.Error = "client disconnected";
+        }
+        catch (Exception ex) when (ex is Clients.DownstreamException or HttpRequestException or IOException or JsonException)
+        {
+            LogStreamFailed(logger, ex);
+            if (begun)
+            {
+                await FailAsync(http, ProblemTypes.UpstreamFailed, "The stream from the router broke.", CancellationToken.None);
+            }
+            else
+            {
+                context.Status = "error";
+                context.Error = "the stream from the router broke";
+                await TypedResults.Problem("The stream from the router broke before it started.",
+                    statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
+            }
+        }
+        finally
+        {
+            services.Events.Publish(InferenceEvents.From(context, route, usage, cost, started, services.Clock.GetUtcNow()));
+        }
+    }
+
+    private ChatStreamDone Done(RouteDecision? route, TokenUsage? usage, decimal cost) => new(
+        conversationId,
+        context.RequestId,
+        route?.Route ?? context.Request.Model ?? "default",
+        route?.Deployment ?? "",
+        route?.Provider ?? "",
+        usage?.InputTokens ?? 0,
+        usage?.OutputTokens ?? 0,
+        cost,
+        CacheOutcomes.Of(context),
+        [.. context.GuardFindings.Select(f => f.Type).Distinct(StringComparer.Ordinal)],
+        ChatApi.CitationsOf(context));
+
+    private async Task FailAsync(HttpContext http, string type, string message, CancellationToken cancellationToken)
+    {
+        context.Status = "error";
+        context.Error = message;
+        await WriteAsync(http, "error", new ChatStreamError(type, message, context.RequestId), PlatformJsonContext.Default.ChatStreamError, cancellationToken);
+    }
+
+    private static async Task WriteAsync<T>(HttpContext http, string name, T payload, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        await http.Response.WriteAsync($"event: {name}\ndata: ", cancellationToken);
+        await JsonSerializer.SerializeAsync(http.Response.Body, payload, type, cancellationToken);
+        await http.Response.WriteAsync("\n\n", cancellationToken);
+        await http.Response.Body.FlushAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Streaming a chat answer failed")]
+    private static partial void LogStreamFailed(ILogger logger, Exception ex);
+}
