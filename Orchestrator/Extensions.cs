@@ -67,6 +67,7 @@ public static class Extensions
         builder.Services.AddSingleton<SemanticCache>();
         builder.Services.AddSingleton<InferStep>();
         builder.Services.AddSingleton<IPipelineStep, CachingInferStep>();
+        builder.Services.AddOptions<OutputGuardOptions>().BindConfiguration(OutputGuardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IPipelineStep, GuardOutputStep>();
         builder.Services.AddSingleton<PipelineRunner>();
         builder.Services.AddSingleton<StreamedAnswerCheck>();

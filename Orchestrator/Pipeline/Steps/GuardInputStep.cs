@@ -6,7 +6,7 @@ using AiAspire.Orchestrator.Clients;
 namespace AiAspire.Orchestrator.Pipeline.Steps;
 
 /// <summary>Masks PII before anything leaves for a model; fails closed when the guardrails cannot be reached.</summary>
-public sealed partial class GuardInputStep(GuardrailClient guardrails, ILogger<GuardInputStep> logger) : IPipelineStep
+public sealed partial class GuardInputStep(GuardrailClient guardrails, IHttpContextAccessor http, ILogger<GuardInputStep> logger) : IPipelineStep
 {
     public string Name => "guard-input";
 
@@ -25,6 +25,10 @@ public sealed partial class GuardInputStep(GuardrailClient guardrails, ILogger<G
             LogGuardFailed(ex, ex.Status);
             context.Status = "error";
             context.Error = "guardrails unavailable";
+            if (!ex.IsCallerError && http.HttpContext is { Response.HasStarted: false } current)
+            {
+                current.Response.Headers.RetryAfter = GuardrailClient.RetryAfterSeconds;
+            }
             context.Problem = ex.IsCallerError
                 ? JsonBody.Validation("The guardrails rejected the messages: " + ex.Message)
                 : TypedResults.Problem("The input guardrails are unavailable, so the request was not sent to a model.",

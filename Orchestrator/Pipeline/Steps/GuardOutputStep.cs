@@ -5,14 +5,23 @@ using AiAspire.Contracts.Guard;
 using AiAspire.Contracts.Router;
 using AiAspire.Orchestrator.Clients;
 using AiAspire.Orchestrator.Streaming;
+using Microsoft.Extensions.Options;
 
 namespace AiAspire.Orchestrator.Pipeline.Steps;
 
 /// <summary>
-/// Restores masked values in the answer (and checks it). Streams are released in segments that never split a
-/// placeholder, and only segments that may hold one are sent to the guardrails.
+/// Restores masked values in the answer and checks it. A streamed answer is checked in windows under one stream id, so
+/// that the guard sees a system prompt or a content term split across windows (it keeps the stream's tail); a window is
+/// released only once the guard allowed it, and never splits a placeholder.
 /// </summary>
-public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<GuardOutputStep> logger) : IPipelineStep
+/// <remarks>
+/// Trade-off: text is held back until its window is checked, so the first token reaches the caller one window's
+/// generation time (plus one guard call) later than the model produced it. In exchange nothing unchecked is ever sent:
+/// a refused window ends the stream with an error event and none of it is released, and guardrails that cannot be
+/// reached fail closed the same way.
+/// </remarks>
+public sealed partial class GuardOutputStep(
+    GuardrailClient guardrails, IOptionsMonitor<OutputGuardOptions> options, IHttpContextAccessor http, ILogger<GuardOutputStep> logger) : IPipelineStep
 {
     public string Name => "guard-output";
 
@@ -20,7 +29,7 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
     {
         if (context.Events is { } events)
         {
-            context.Events = UnmaskStream(events, context, cancellationToken);
+            context.Events = GuardStream(events, context, cancellationToken);
             return;
         }
         if (context.Completion is not { } completion)
@@ -49,6 +58,10 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
             LogGuardFailed(ex, ex.Status);
             context.Status = "error";
             context.Error = "output guardrails unavailable";
+            if (http.HttpContext is { Response.HasStarted: false } current)
+            {
+                current.Response.Headers.RetryAfter = GuardrailClient.RetryAfterSeconds;
+            }
             context.Problem = TypedResults.Problem("The output guardrails are unavailable, so the answer was withheld.",
                 statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable);
         }
@@ -75,55 +88,49 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
             ? schema
             : null;
 
-    private async IAsyncEnumerable<CompletionStreamEvent> UnmaskStream(
+    private async IAsyncEnumerable<CompletionStreamEvent> GuardStream(
         IAsyncEnumerable<CompletionStreamEvent> events, PipelineContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (context.VaultId is null)
-        {
-            await foreach (var @event in events.WithCancellation(cancellationToken))
-            {
-                yield return @event;
-            }
-            yield break;
-        }
-
+        // A stream the caller abandons leaves its tail in the guard's store until the store's TTL expires.
+        var stream = new StreamWindow("orch-" + Guid.NewGuid().ToString("N"), SystemPromptOf(context));
         var pending = new StringBuilder();
         await foreach (var @event in events.WithCancellation(cancellationToken))
         {
             if (@event is { Type: CompletionStreamEvent.Delta, ToolCalls: null })
             {
                 pending.Append(@event.Text);
-                var safe = PlaceholderSplitter.SafeLength(pending.ToString());
-                if (safe == 0)
+                for (var length = WindowLength(pending, options.CurrentValue.StreamWindowChars); length > 0;
+                     length = WindowLength(pending, options.CurrentValue.StreamWindowChars))
                 {
-                    continue;
+                    var window = pending.ToString(0, length);
+                    pending.Remove(0, length);
+                    var (text, failure) = await CheckWindowAsync(window, stream, final: false, context, cancellationToken);
+                    if (failure is not null)
+                    {
+                        yield return failure;
+                        yield break;
+                    }
+                    yield return @event with { Text = text };
                 }
-                var segment = pending.ToString(0, safe);
-                pending.Remove(0, safe);
-                var (text, failure) = await UnmaskAsync(segment, context, cancellationToken);
-                if (failure is not null)
-                {
-                    yield return failure;
-                    yield break;
-                }
-                yield return @event with { Text = text };
                 continue;
             }
 
-            if (@event.ToolCalls is not null)
+            // Tool calls and the stream's end close the text before them: no placeholder continues past them.
+            pending.Append(@event.ToolCalls is not null ? @event.Text : null);
+            var last = @event.Type is CompletionStreamEvent.Done or CompletionStreamEvent.Failed;
+            if (pending.Length > 0 || (last && stream.Checked))
             {
-                pending.Append(@event.Text);
-            }
-            if (pending.Length > 0)
-            {
-                var (text, failure) = await UnmaskAsync(pending.ToString(), context, cancellationToken);
+                var (text, failure) = await CheckWindowAsync(pending.ToString(), stream, final: last, context, cancellationToken);
                 pending.Clear();
                 if (failure is not null)
                 {
                     yield return failure;
                     yield break;
                 }
-                yield return new CompletionStreamEvent(CompletionStreamEvent.Delta, Text: text);
+                if (text.Length > 0)
+                {
+                    yield return new CompletionStreamEvent(CompletionStreamEvent.Delta, Text: text);
+                }
             }
             if (@event.ToolCalls is { Count: > 0 } calls)
             {
@@ -132,6 +139,72 @@ public sealed partial class GuardOutputStep(GuardrailClient guardrails, ILogger<
             }
             yield return @event;
         }
+    }
+
+    /// <returns>
+    /// How many leading characters of <paramref name="pending"/> form the next window: all of it once it reaches
+    /// <paramref name="windowChars"/>, else up to its last sentence or line end; less any unfinished placeholder at its
+    /// end. Zero: wait for more.
+    /// </returns>
+    internal static int WindowLength(StringBuilder pending, int windowChars)
+    {
+        if (pending.Length == 0)
+        {
+            return 0;
+        }
+        var text = pending.ToString();
+        var end = text.Length >= windowChars ? text.Length : LastSentenceEnd(text);
+        return end == 0 ? 0 : PlaceholderSplitter.SafeLength(text.AsSpan(0, end));
+    }
+
+    /// <returns>The offset just past the last newline, or past the whitespace after the last '.', '!' or '?'; 0 when none.</returns>
+    private static int LastSentenceEnd(string text)
+    {
+        for (var i = text.Length - 1; i >= 0; i--)
+        {
+            if (text[i] == '\n')
+            {
+                return i + 1;
+            }
+            if (text[i] is '.' or '!' or '?' && i + 1 < text.Length && char.IsWhiteSpace(text[i + 1]))
+            {
+                return i + 2;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Checks one window of a stream; the guard restores its placeholders and sees it after the earlier windows' tail.</summary>
+    private async Task<(string Text, CompletionStreamEvent? Failure)> CheckWindowAsync(
+        string window, StreamWindow stream, bool final, PipelineContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var verdict = await guardrails.CheckOutputAsync(context.Tenant,
+                new GuardOutputRequest(window, context.VaultId, stream.SystemPrompt, StreamId: stream.Id, Final: final), cancellationToken);
+            stream.Checked = true;
+            if (verdict.Allowed)
+            {
+                return (verdict.Text, null);
+            }
+            context.Status = "blocked";
+            var reasons = verdict.Reasons is { Count: > 0 } r ? ": " + string.Join("; ", r) : ".";
+            context.Error = "blocked by the output guardrails" + reasons;
+            return ("", new CompletionStreamEvent(CompletionStreamEvent.Failed, Error: "The answer was blocked by the output guardrails" + reasons));
+        }
+        catch (DownstreamException ex)
+        {
+            LogGuardFailed(ex, ex.Status);
+            context.Status = "error";
+            context.Error = "output guardrails unavailable";
+            return ("", new CompletionStreamEvent(CompletionStreamEvent.Failed, Error: "The output guardrails are unavailable, so the rest of the answer was withheld."));
+        }
+    }
+
+    /// <param name="Checked">True once a window was sent: the guard then holds a tail that the final window must clear.</param>
+    private sealed record StreamWindow(string Id, string? SystemPrompt)
+    {
+        public bool Checked { get; set; }
     }
 
     /// <summary>The calls with masked values in their arguments restored, so the caller can act on them.</summary>

@@ -165,7 +165,7 @@ public sealed class DownstreamFailureTests
     }
 
     [Fact]
-    public async Task OutputGuardDown_Streamed_StopsBeforeThePlaceholderWithAnErrorEvent()
+    public async Task OutputGuardDown_Streamed_ReleasesNothingUncheckedAndEndsWithAnErrorEvent()
     {
         _app.Guardrails.OutputFailWith = 503;
         using var client = _app.CreateClient();
@@ -179,7 +179,51 @@ public sealed class DownstreamFailureTests
         Assert.Contains("output guardrails are unavailable", data[^1]);
         Assert.DoesNotContain("EMAIL", body);
         Assert.DoesNotContain(FakeGuardrailService.Email, body);
-        Assert.Contains("Sure, I will write to ", body);
+        Assert.DoesNotContain("Sure, I will write to ", body);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task InputGuardOutOfScanBudget_Returns503_NotACallerError(bool stream)
+    {
+        _app.Guardrails.InputProblem = (422, "Text too costly to scan");
+        using var client = _app.CreateClient();
+
+        var response = await Chat.PostAsync(client, Chat.Request("An ordinary question", stream: stream));
+
+        var problem = await Chat.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, ProblemTypes.Unavailable);
+        Assert.Contains("not sent to a model", problem.GetProperty("detail").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+        Assert.Empty(_app.Router.Tenants);
+    }
+
+    [Theory]
+    [InlineData(400, "Invalid request")]
+    [InlineData(422, "Some other refusal")]
+    public async Task InputGuardValidationError_StaysACallerError(int status, string title)
+    {
+        _app.Guardrails.InputProblem = (status, title);
+        using var client = _app.CreateClient();
+
+        var response = await Chat.PostAsync(client, Chat.Request("An ordinary question"));
+
+        await Chat.AssertProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        Assert.Empty(_app.Router.Tenants);
+    }
+
+    [Fact]
+    public async Task OutputGuardOutOfScanBudget_NonStreamed_Returns503WithRetryAfter()
+    {
+        _app.Guardrails.OutputFailWith = 422;
+        _app.Guardrails.OutputFailTitle = "Text too costly to scan";
+        using var client = _app.CreateClient();
+
+        var response = await Chat.PostAsync(client, Chat.Request($"Mail {FakeGuardrailService.Email}"));
+
+        var problem = await Chat.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, ProblemTypes.Unavailable);
+        Assert.DoesNotContain(FakeGuardrailService.Placeholder, problem.GetRawText());
+        Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
     }
 
     private static int ClosedLoopbackPort()

@@ -88,24 +88,31 @@ public sealed class StreamingTests
     }
 
     [Fact]
-    public async Task Stream_RouterGetsTheMaskedConversation_AndTheOutputGuardOnlyWholePlaceholders()
+    public async Task Stream_RouterGetsTheMaskedConversation_AndTheOutputGuardEveryWindowOfOneStream()
     {
         await StreamAsync(includeUsage: false);
 
         var body = Assert.Single(_app.Router.CompleteBodies);
         Assert.DoesNotContain(FakeGuardrailService.Email, body);
         Assert.True(Assert.Single(_app.Router.CompleteRequests).Stream);
-        Assert.NotEmpty(_app.Guardrails.OutputRequests);
-        Assert.All(_app.Guardrails.OutputRequests, request =>
+        var windows = _app.Guardrails.OutputRequests.ToList();
+        Assert.NotEmpty(windows);
+        Assert.Equal(FakeRouterService.Answer, string.Concat(windows.Select(w => w.Text)));
+        Assert.All(windows, window =>
         {
-            Assert.Equal(PlaceholderSplitter.SafeLength(request.Text), request.Text.Length);
-            Assert.True(PlaceholderSplitter.MayHoldPlaceholder(request.Text), $"'{request.Text}' needed no unmasking");
+            Assert.Equal(PlaceholderSplitter.SafeLength(window.Text), window.Text.Length);
+            Assert.Equal(FakeGuardrailService.VaultId, window.VaultId);
+            Assert.Null(window.Schema);
         });
-        Assert.Single(_app.Guardrails.OutputRequests, r => r.Text.Contains(FakeGuardrailService.Placeholder, StringComparison.Ordinal));
+        Assert.Single(windows.Select(w => w.StreamId).Distinct());
+        Assert.StartsWith("orch-", windows[0].StreamId, StringComparison.Ordinal);
+        Assert.True(windows[^1].Final);
+        Assert.All(windows.SkipLast(1), w => Assert.False(w.Final));
+        Assert.Single(windows, w => w.Text.Contains(FakeGuardrailService.Placeholder, StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Stream_NothingMasked_PassesTheDeltasThroughWithoutTheOutputGuard()
+    public async Task Stream_NothingMasked_IsStillCheckedInWindows_WithoutAVault()
     {
         using var client = _app.CreateClient();
 
@@ -114,7 +121,10 @@ public sealed class StreamingTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("[DONE]", data[^1]);
-        Assert.Empty(_app.Guardrails.OutputRequests);
+        var windows = _app.Guardrails.OutputRequests.ToList();
+        Assert.Equal(FakeRouterService.Answer, string.Concat(windows.Select(w => w.Text)));
+        Assert.All(windows, w => Assert.Null(w.VaultId));
+        Assert.True(windows[^1].Final);
         var content = string.Concat(Chunks(data)
             .Select(c => c.GetProperty("choices")[0].GetProperty("delta"))
             .Select(d => d.TryGetProperty("content", out var text) ? text.GetString() : ""));

@@ -28,6 +28,9 @@ public sealed class CachedStreamTests
         return (response, Chat.DataOf(body));
     }
 
+    /// <summary>Two sentences: two windows of the output guard, so a live stream has more than one content chunk.</summary>
+    private static readonly string[] MultiSentenceAnswer = ["The answer is forty-two. ", "Ask again ", "any time."];
+
     /// <summary>Role chunk, content chunks, one finish chunk, the usage chunk, [DONE] — what a live stream sends.</summary>
     private void AssertLiveShape(HttpResponseMessage response, List<string> data)
     {
@@ -37,7 +40,7 @@ public sealed class CachedStreamTests
         Assert.Equal("assistant", chunks[0].GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
         var withChoices = chunks.Where(c => c.GetProperty("choices").GetArrayLength() > 0).ToList();
         Assert.True(withChoices.Count(c => c.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("content", out var t) && t.GetString()!.Length > 0) > 1,
-            "the answer comes in several content chunks");
+            "the answer comes in several content chunks (one per window the output guard checked)");
         Assert.Equal(_app.Router.Answer, Ask.ContentOf(chunks));
         Assert.Equal("stop", Assert.Single(withChoices, c => c.GetProperty("choices")[0].TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String)
             .GetProperty("choices")[0].GetProperty("finish_reason").GetString());
@@ -51,6 +54,7 @@ public sealed class CachedStreamTests
     public async Task ExactHit_RequestedAsAStream_StreamsLikeALiveAnswer()
     {
         using var client = _app.CreateClient(ScriptedApp.NewTenant());
+        _app.Router.Deltas = MultiSentenceAnswer;
         const string question = "Which answer is cached?";
         var (live, liveData) = await StreamAsync(client, Ask.Json(question, stream: true, includeUsage: true));
 
@@ -68,6 +72,7 @@ public sealed class CachedStreamTests
     public async Task SemanticHit_RequestedAsAStream_StreamsLikeALiveAnswer()
     {
         using var client = _app.CreateClient(ScriptedApp.NewTenant());
+        _app.Router.Deltas = MultiSentenceAnswer;
         await Ask.AskAsync(client, Ask.Json("How do I get a refund for my order?"));
 
         var (response, data) = await StreamAsync(client, Ask.Json("how do i obtain a reimbursement for my order", stream: true, includeUsage: true));

@@ -28,6 +28,12 @@ public sealed class FakeGuardrailService : FakeService
     /// <summary>Status the output guard answers with instead of restoring; null restores.</summary>
     public int? OutputFailWith { get; set; }
 
+    /// <summary>Title of the output guard's problem when <see cref="OutputFailWith"/> is set.</summary>
+    public string OutputFailTitle { get; set; } = "Fake failure";
+
+    /// <summary>When set, the input guard answers with this problem (status, title; type validation) instead of masking.</summary>
+    public (int Status, string Title)? InputProblem { get; set; }
+
     public override void Reset()
     {
         base.Reset();
@@ -35,6 +41,8 @@ public sealed class FakeGuardrailService : FakeService
         OutputRequests.Clear();
         BlockReason = null;
         OutputFailWith = null;
+        OutputFailTitle = "Fake failure";
+        InputProblem = null;
         DocumentsFailWith = null;
     }
 
@@ -44,6 +52,11 @@ public sealed class FakeGuardrailService : FakeService
         {
             var request = await ReadAsync(context, ContractsJsonContext.Default.GuardInputRequest);
             InputRequests.Enqueue(request);
+            if (InputProblem is { } refusal)
+            {
+                await WriteProblemAsync(context, refusal.Status, ProblemTypes.Validation, refusal.Title, "refused by the fake");
+                return;
+            }
             var findings = new List<GuardFinding>();
             var masked = new List<GuardMessage>();
             for (var i = 0; i < request.Messages.Count; i++)
@@ -80,7 +93,7 @@ public sealed class FakeGuardrailService : FakeService
             OutputRequests.Enqueue(request);
             if (OutputFailWith is { } status)
             {
-                await WriteProblemAsync(context, status, ProblemTypes.Unavailable, "the vault is down");
+                await WriteProblemAsync(context, status, ProblemTypes.Unavailable, OutputFailTitle, "the vault is down");
                 return;
             }
             var text = request.VaultId == VaultId ? request.Text.Replace(Placeholder, Email, StringComparison.Ordinal) : request.Text;

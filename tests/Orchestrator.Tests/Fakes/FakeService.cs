@@ -72,11 +72,14 @@ public abstract class FakeService : IAsyncLifetime
         await JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
     }
 
-    protected static Task WriteProblemAsync(HttpContext context, int status, string type, string detail)
+    protected static Task WriteProblemAsync(HttpContext context, int status, string type, string detail) =>
+        WriteProblemAsync(context, status, type, "Fake failure", detail);
+
+    protected static Task WriteProblemAsync(HttpContext context, int status, string type, string title, string detail)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(
-            new Dictionary<string, object> { ["type"] = type, ["title"] = "Fake failure", ["status"] = status, ["detail"] = detail }));
+            new Dictionary<string, object> { ["type"] = type, ["title"] = title, ["status"] = status, ["detail"] = detail }));
     }
 }

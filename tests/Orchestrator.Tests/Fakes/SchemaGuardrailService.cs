@@ -9,11 +9,22 @@ namespace AiAspire.Orchestrator.Tests.Fakes;
 
 /// <summary>
 /// GuardrailService masking <see cref="FakeGuardrailService.Email"/> like <see cref="FakeGuardrailService"/>, whose output
-/// check also enforces the <c>required</c> properties of a JSON schema (the part of JSON Schema these tests use).
+/// check also enforces the <c>required</c> properties of a JSON schema (the part of JSON Schema these tests use) and
+/// refuses an answer that repeats <see cref="Secret"/> when the system prompt holds it — across the windows of a stream,
+/// whose tail it keeps per stream id until the final window, as GuardrailService does.
 /// </summary>
 public sealed class SchemaGuardrailService : FakeService
 {
+    /// <summary>A system prompt holding this must not be repeated by the answer.</summary>
+    public const string Secret = "launch now. the code is 0000";
+
     public ConcurrentQueue<GuardOutputRequest> OutputRequests { get; } = new();
+
+    /// <summary>The output check's answers, in the order it gave them.</summary>
+    public ConcurrentQueue<GuardOutputResponse> OutputResponses { get; } = new();
+
+    /// <summary>The tails of the streams not yet ended, by stream id.</summary>
+    public ConcurrentDictionary<string, string> Tails { get; } = new();
 
     /// <summary>When set, the output check answers with this status (the input guard still works).</summary>
     public int? OutputFailWith { get; set; }
@@ -22,6 +33,8 @@ public sealed class SchemaGuardrailService : FakeService
     {
         base.Reset();
         OutputRequests.Clear();
+        OutputResponses.Clear();
+        Tails.Clear();
         OutputFailWith = null;
     }
 
@@ -58,9 +71,26 @@ public sealed class SchemaGuardrailService : FakeService
             var text = request.VaultId == FakeGuardrailService.VaultId
                 ? request.Text.Replace(FakeGuardrailService.Placeholder, FakeGuardrailService.Email, StringComparison.Ordinal)
                 : request.Text;
+            var scanned = request.StreamId is { } id && Tails.TryGetValue(id, out var tail) ? tail + request.Text : request.Text;
             var violation = request.Schema is { } schema ? Violation(schema, text) : null;
-            await WriteAsync(context, new GuardOutputResponse(violation is null, text, [], violation is null ? null : [violation]),
-                ContractsJsonContext.Default.GuardOutputResponse);
+            if (request.SystemPrompt?.Contains(Secret, StringComparison.Ordinal) == true && scanned.Contains(Secret, StringComparison.Ordinal))
+            {
+                violation = "The answer repeats the system prompt.";
+            }
+            if (request.StreamId is { } streamId)
+            {
+                if (request.Final || violation is not null)
+                {
+                    Tails.TryRemove(streamId, out _);
+                }
+                else
+                {
+                    Tails[streamId] = scanned[Math.Max(0, scanned.Length - 100)..];
+                }
+            }
+            var response = new GuardOutputResponse(violation is null, text, [], violation is null ? null : [violation]);
+            OutputResponses.Enqueue(response);
+            await WriteAsync(context, response, ContractsJsonContext.Default.GuardOutputResponse);
         });
     }
 

@@ -119,6 +119,8 @@ public sealed class ChatStreamTests
     {
         using var client = _app.CreateClient(ScriptedApp.NewTenant());
         _app.Router.StallAfterFirstDelta = true;
+        // The first delta ends a sentence, so it is a whole window the output guard releases before the stall.
+        _app.Router.Deltas = ["Let me think. ", "Still thinking"];
 
         using (var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = Body("Take your time") },
             HttpCompletionOption.ResponseHeadersRead))
