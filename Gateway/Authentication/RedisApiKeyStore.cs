@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using AiAspire.Gateway.Caching;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -28,9 +28,7 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
     private readonly IOptionsMonitor<ApiKeyOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RedisApiKeyStore> _logger;
-    private readonly ConcurrentDictionary<string, (StoredApiKey Key, long FetchedAt)> _cache = new(StringComparer.Ordinal);
-    private long _generation;
-    private int _subscribed;
+    private readonly ReplicatedCache<StoredApiKey> _cache;
 
     public RedisApiKeyStore(IConnectionMultiplexer redis, IOptionsMonitor<ApiKeyOptions> options, TimeProvider time, ILogger<RedisApiKeyStore> logger)
     {
@@ -38,34 +36,21 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
         _options = options;
         _time = time;
         _logger = logger;
-        // Messages published while this replica was cut off are lost: forget everything when the connection returns.
-        // Without the subscription this replica would not hear revocations: stop trusting the cache until it is back.
-        _redis.ConnectionFailed += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Subscription)
-            {
-                Volatile.Write(ref _subscribed, 0);
-            }
-        };
-        _redis.ConnectionRestored += (_, _) =>
-        {
-            InvalidateAll();
-            Subscribe();
-        };
-        Subscribe();
+        _cache = new ReplicatedCache<StoredApiKey>(redis, InvalidationChannel, MaxCachedKeys, RedisTimeout, logger);
     }
 
     public async ValueTask<ApiKeyIdentity?> FindAsync(string presentedKey, CancellationToken cancellationToken)
     {
         var digest = Digest(presentedKey);
         var now = _time.GetTimestamp();
-        var cached = _cache.TryGetValue(digest, out var entry);
-        if (cached && _time.GetElapsedTime(entry.FetchedAt, now) < _options.CurrentValue.KeyCacheTtl && Volatile.Read(ref _subscribed) == 1)
+        // Without the subscription this replica would not hear revocations: the cache is trusted only while subscribed.
+        var cached = _cache.TryGet(digest, out var cachedKey, out var fetchedAt);
+        if (cached && _time.GetElapsedTime(fetchedAt, now) < _options.CurrentValue.KeyCacheTtl && _cache.IsSubscribed)
         {
-            return entry.Key.ToIdentity();
+            return cachedKey.ToIdentity();
         }
 
-        var generation = Interlocked.Read(ref _generation);
+        var generation = _cache.Generation;
         StoredApiKey? key;
         try
         {
@@ -74,28 +59,20 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            if (cached && _time.GetElapsedTime(entry.FetchedAt, now) < _options.CurrentValue.KeyCacheStaleTtl)
+            if (cached && _time.GetElapsedTime(fetchedAt, now) < _options.CurrentValue.KeyCacheStaleTtl)
             {
-                LogServedFromCache(_logger, entry.Key.Id, ex.Message);
-                return entry.Key.ToIdentity();
+                LogServedFromCache(_logger, cachedKey.Id, ex.Message);
+                return cachedKey.ToIdentity();
             }
             throw new ApiKeyStoreUnavailableException("The API key store cannot be reached.", ex);
         }
 
         if (key is null || key.RevokedAt is not null)
         {
-            _cache.TryRemove(digest, out _);
+            _cache.Remove(digest);
             return null;
         }
-        // An invalidation that arrived while we were reading may concern what we read: do not cache it then.
-        if (Interlocked.Read(ref _generation) == generation)
-        {
-            if (_cache.Count >= MaxCachedKeys)
-            {
-                _cache.Clear();
-            }
-            _cache[digest] = (key, now);
-        }
+        _cache.Store(digest, key, now, generation);
         return key.ToIdentity();
     }
 
@@ -161,8 +138,7 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
             _ = transaction.HashSetAsync(ById, key.Id, JsonSerializer.Serialize(revoked, GatewayJsonContext.Default.StoredApiKey));
             await transaction.ExecuteAsync().WaitAsync(RedisTimeout, cancellationToken);
         }
-        Invalidate(key.Digest);
-        await _redis.GetSubscriber().PublishAsync(InvalidationChannel, key.Digest).WaitAsync(RedisTimeout, cancellationToken);
+        await _cache.PublishChangeAsync(key.Digest, cancellationToken);
         return true;
     }
 
@@ -184,48 +160,14 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
         {
             return null;
         }
-        Invalidate(key.Digest);
-        await _redis.GetSubscriber().PublishAsync(InvalidationChannel, key.Digest).WaitAsync(RedisTimeout, cancellationToken);
+        await _cache.PublishChangeAsync(key.Digest, cancellationToken);
         return updated;
     }
 
     internal static string Digest(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private void Subscribe()
-    {
-        if (Volatile.Read(ref _subscribed) == 1)
-        {
-            return;
-        }
-        try
-        {
-            _redis.GetSubscriber().Subscribe(InvalidationChannel, (_, message) => Invalidate(message.ToString()));
-            Volatile.Write(ref _subscribed, 1);
-        }
-        catch (RedisException ex)
-        {
-            // Until subscribed, nothing is served from the cache without asking Redis (see FindAsync).
-            LogNotSubscribed(_logger, ex.Message);
-        }
-    }
-
-    private void Invalidate(string digest)
-    {
-        Interlocked.Increment(ref _generation);
-        _cache.TryRemove(digest, out _);
-    }
-
-    private void InvalidateAll()
-    {
-        Interlocked.Increment(ref _generation);
-        _cache.Clear();
-    }
-
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable ({Reason}); API key {KeyId} served from the local cache.")]
     private static partial void LogServedFromCache(ILogger logger, string keyId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to API key revocations ({Reason}); retrying when Redis is back.")]
-    private static partial void LogNotSubscribed(ILogger logger, string reason);
 }

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using AiAspire.Gateway.Authentication;
+using AiAspire.Gateway.Caching;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -22,9 +22,7 @@ public sealed partial class TenantLimitStore
     private readonly IOptionsMonitor<RateLimitOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TenantLimitStore> _logger;
-    private readonly ConcurrentDictionary<string, (LimitOverrides? Limits, long FetchedAt)> _cache = new(StringComparer.Ordinal);
-    private long _generation;
-    private int _subscribed;
+    private readonly ReplicatedCache<LimitOverrides?> _cache;
 
     public TenantLimitStore(IConnectionMultiplexer redis, IOptionsMonitor<RateLimitOptions> options, TimeProvider time, ILogger<TenantLimitStore> logger)
     {
@@ -32,13 +30,7 @@ public sealed partial class TenantLimitStore
         _options = options;
         _time = time;
         _logger = logger;
-        // Changes published while this replica was cut off are lost: forget everything when the connection returns.
-        _redis.ConnectionRestored += (_, _) =>
-        {
-            InvalidateAll();
-            Subscribe();
-        };
-        Subscribe();
+        _cache = new ReplicatedCache<LimitOverrides?>(redis, InvalidationChannel, MaxCachedTenants, RedisTimeout, logger);
     }
 
     /// <summary>The Redis key of a tenant's overrides: tagged like its counters, so it lives in their cluster slot.</summary>
@@ -47,17 +39,17 @@ public sealed partial class TenantLimitStore
     public async ValueTask<LimitOverrides?> GetAsync(string tenant, CancellationToken cancellationToken)
     {
         var now = _time.GetTimestamp();
-        var cached = _cache.TryGetValue(tenant, out var entry);
-        if (cached && _time.GetElapsedTime(entry.FetchedAt, now) < _options.CurrentValue.OverrideCacheTtl)
+        var cached = _cache.TryGet(tenant, out var cachedLimits, out var fetchedAt);
+        if (cached && _time.GetElapsedTime(fetchedAt, now) < _options.CurrentValue.OverrideCacheTtl)
         {
-            return entry.Limits;
+            return cachedLimits;
         }
         if (!_redis.IsConnected)
         {
-            return cached ? entry.Limits : null;
+            return cached ? cachedLimits : null;
         }
 
-        var generation = Interlocked.Read(ref _generation);
+        var generation = _cache.Generation;
         LimitOverrides? limits;
         try
         {
@@ -66,16 +58,9 @@ public sealed partial class TenantLimitStore
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogUnavailable(_logger, tenant, ex.Message);
-            return cached ? entry.Limits : null;
+            return cached ? cachedLimits : null;
         }
-        if (Interlocked.Read(ref _generation) == generation)
-        {
-            if (_cache.Count >= MaxCachedTenants)
-            {
-                _cache.Clear();
-            }
-            _cache[tenant] = (limits, now);
-        }
+        _cache.Store(tenant, limits, now, generation);
         return limits;
     }
 
@@ -99,43 +84,9 @@ public sealed partial class TenantLimitStore
             await db.StringSetAsync(RedisKey(tenant), JsonSerializer.Serialize(limits, GatewayJsonContext.Default.LimitOverrides))
                 .WaitAsync(RedisTimeout, cancellationToken);
         }
-        Invalidate(tenant);
-        await _redis.GetSubscriber().PublishAsync(InvalidationChannel, tenant).WaitAsync(RedisTimeout, cancellationToken);
-    }
-
-    private void Subscribe()
-    {
-        if (Volatile.Read(ref _subscribed) == 1)
-        {
-            return;
-        }
-        try
-        {
-            _redis.GetSubscriber().Subscribe(InvalidationChannel, (_, message) => Invalidate(message.ToString()));
-            Volatile.Write(ref _subscribed, 1);
-        }
-        catch (RedisException ex)
-        {
-            // Retried when Redis is back; meanwhile the cache's expiry bounds how long a change goes unseen.
-            LogNotSubscribed(_logger, ex.Message);
-        }
-    }
-
-    private void Invalidate(string tenant)
-    {
-        Interlocked.Increment(ref _generation);
-        _cache.TryRemove(tenant, out _);
-    }
-
-    private void InvalidateAll()
-    {
-        Interlocked.Increment(ref _generation);
-        _cache.Clear();
+        await _cache.PublishChangeAsync(tenant, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable ({Reason}); tenant {Tenant}'s last known limits apply.")]
     private static partial void LogUnavailable(ILogger logger, string tenant, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to limit changes ({Reason}); cached limits expire on their own.")]
-    private static partial void LogNotSubscribed(ILogger logger, string reason);
 }
