@@ -5,22 +5,27 @@ using AiAspire.RagService.Stores.Hnsw;
 namespace AiAspire.RagService.Stores;
 
 /// <summary>
-/// A search index of one collection (one tenant, one embedding model): the chunks as nodes of an append-only HNSW graph, and
-/// a BM25 keyword index over the same nodes (heading path and text). Each version is immutable to its readers: it maps node
-/// ids to the chunks it holds, and nodes it does not hold (deleted, replaced, or added by a later version) are tombstones.
-/// A write inserts only the new chunks into the graph; when tombstones outgrow <see cref="EmbeddedIndexOptions.RebuildDeadRatio"/>
-/// the graph is built again from the live chunks. Small collections and filtered searches scan exactly (SIMD dot products).
+/// A search index of one collection (one tenant, one embedding model): the chunks as nodes (dense ids in insertion order),
+/// a BM25 keyword index over the same nodes (heading path and text) and, from <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/>
+/// live chunks on, an append-only HNSW graph over them. Each version is immutable to its readers: it maps node ids to the
+/// chunks it holds, and nodes it does not hold (deleted, replaced, or added by a later version) are tombstones. A write
+/// inserts only the new chunks (into the graph too, when there is one); when tombstones outgrow <see cref="EmbeddedIndexOptions.RebuildDeadRatio"/>
+/// the nodes are laid out again from the live chunks. Small collections keep no graph at all — they never search one, so
+/// they do not pay its inserts — and get one, built once from all their chunks, at the write that takes them over the
+/// threshold; a collection that falls back below it drops its graph. Small collections and filtered searches scan exactly
+/// (SIMD dot products).
 /// </summary>
 internal sealed class CollectionIndex
 {
-    private readonly HnswGraph _graph;
+    private readonly HnswGraph? _graph;
     private readonly Slot[] _slots;
     private readonly ImmutableDictionary<string, int[]> _nodesByDocument;
     private readonly KeywordIndex _keywords;
     private readonly EmbeddedIndexOptions _options;
 
-    private CollectionIndex(HnswGraph graph, Slot[] slots, ImmutableDictionary<string, int[]> nodesByDocument, EmbeddedIndexOptions options)
+    private CollectionIndex(int dimensions, HnswGraph? graph, Slot[] slots, ImmutableDictionary<string, int[]> nodesByDocument, EmbeddedIndexOptions options)
     {
+        Dimensions = dimensions;
         _graph = graph;
         _slots = slots;
         _nodesByDocument = nodesByDocument;
@@ -29,17 +34,21 @@ internal sealed class CollectionIndex
         _keywords = KeywordIndex.FromTerms([.. slots.Select(slot => slot.Document?.Terms[slot.Position])]);
     }
 
-    public int Dimensions => _graph.Dimensions;
+    public int Dimensions { get; }
 
     /// <summary>Live chunks.</summary>
     public int Count { get; }
 
-    /// <summary>Graph nodes this version does not hold: tombstones still carrying searches.</summary>
-    public int Dead => _graph.Count - Count;
+    /// <summary>Nodes this version does not hold: tombstones (in the graph, still carrying searches).</summary>
+    public int Dead => (_graph?.Count ?? _slots.Length) - Count;
 
-    public bool SearchesApproximately => Count >= _options.ApproximateSearchMinChunks;
+    /// <summary>Whether unfiltered searches go through the graph: exactly when there is one (see <see cref="NeedsGraph"/>).</summary>
+    public bool SearchesApproximately => _graph is not null;
 
-    internal HnswGraph Graph => _graph;
+    /// <summary>The HNSW graph; null while the collection is below <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/>.</summary>
+    internal HnswGraph? Graph => _graph;
+
+    private static bool NeedsGraph(int live, EmbeddedIndexOptions options) => live >= options.ApproximateSearchMinChunks;
 
     /// <summary>Documents in id order and chunks in index order, so that equal scores rank the same way every time.</summary>
     public static CollectionIndex Build(IEnumerable<DocumentEntry> documents, EmbeddedIndexOptions options)
@@ -49,14 +58,15 @@ internal sealed class CollectionIndex
         {
             throw new ArgumentException("A collection index needs at least one chunk.", nameof(documents));
         }
-        var graph = new HnswGraph(ordered[0].Dimensions, Parameters(options));
+        var dimensions = ordered[0].Dimensions;
+        var graph = NeedsGraph(ordered.Sum(d => d.Chunks.Length), options) ? new HnswGraph(dimensions, Parameters(options)) : null;
         var slots = new List<Slot>();
         var nodes = ImmutableDictionary.CreateBuilder<string, int[]>(StringComparer.Ordinal);
         foreach (var document in ordered)
         {
             nodes[document.Document.Id] = Insert(graph, document, slots);
         }
-        return new CollectionIndex(graph, [.. slots], nodes.ToImmutable(), options);
+        return new CollectionIndex(dimensions, graph, [.. slots], nodes.ToImmutable(), options);
     }
 
     /// <summary>The index over a graph read back from disk, its nodes matched to <paramref name="documents"/> by <see cref="KeyOf"/>.</summary>
@@ -88,12 +98,14 @@ internal sealed class CollectionIndex
         {
             throw new InvalidDataException($"The graph lacks {byKey.Count} chunks of the snapshot.");
         }
-        return new CollectionIndex(graph, slots, nodes.ToImmutableDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), options);
+        return new CollectionIndex(graph.Dimensions, graph, slots, nodes.ToImmutableDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal), options);
     }
 
     /// <summary>
     /// The next version: <paramref name="removed"/> documents' nodes become tombstones and <paramref name="added"/> ones are
-    /// inserted into the shared graph (earlier versions never see them); null when nothing is left.
+    /// appended (and inserted into the shared graph, which earlier versions never see them in); null when nothing is left.
+    /// Crossing <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/> in either direction lays the nodes out again,
+    /// with a graph built once from every live chunk or without one.
     /// </summary>
     /// <param name="members">Every document of the collection after the change, for a rebuild.</param>
     public CollectionIndex? Apply(IReadOnlyCollection<string> removed, IReadOnlyList<DocumentEntry> added, Func<IEnumerable<DocumentEntry>> members)
@@ -116,14 +128,15 @@ internal sealed class CollectionIndex
             return null;
         }
         // Nodes a failed write left behind count as dead too: the graph holds them, no version does.
-        var dead = _graph.Count - (live - added.Sum(d => d.Chunks.Length));
-        // A new vector length is allowed only once the old chunks are all gone (the store checks): that takes a new graph too.
-        if (dead > live * _options.RebuildDeadRatio || added.Any(d => !d.Chunks.IsEmpty && d.Dimensions != Dimensions))
+        var dead = (_graph?.Count ?? slots.Count) - (live - added.Sum(d => d.Chunks.Length));
+        // A new vector length is allowed only once the old chunks are all gone (the store checks): that takes new nodes too.
+        if (dead > live * _options.RebuildDeadRatio || added.Any(d => !d.Chunks.IsEmpty && d.Dimensions != Dimensions)
+            || NeedsGraph(live, _options) != (_graph is not null))
         {
             return Build(members(), _options);
         }
         // Writes are serialized per tenant, so this is the graph's only writer; readers of this version ignore the new nodes.
-        for (var node = slots.Count; node < _graph.Count; node++)
+        for (var node = slots.Count; node < (_graph?.Count ?? 0); node++)
         {
             slots.Add(default);
         }
@@ -131,7 +144,7 @@ internal sealed class CollectionIndex
         {
             nodes[document.Document.Id] = Insert(_graph, document, slots);
         }
-        return new CollectionIndex(_graph, [.. slots], nodes.ToImmutable(), _options);
+        return new CollectionIndex(Dimensions, _graph, [.. slots], nodes.ToImmutable(), _options);
     }
 
     /// <summary>How a graph file names a chunk: a changed document (new content hash) never matches its old nodes.</summary>
@@ -150,7 +163,7 @@ internal sealed class CollectionIndex
         return include is null && SearchesApproximately ? SearchGraph(query, topK, minScore) : SearchExactly(query, topK, minScore, include);
     }
 
-    /// <summary>The exact answer, whatever the size: what <see cref="Search"/> approximates above the threshold.</summary>
+    /// <summary>The exact answer, whatever the size: what <see cref="Search"/> approximates through the graph.</summary>
     public List<VectorMatch> SearchExactly(ReadOnlySpan<float> query, int topK, double minScore, Func<int, bool>? include = null)
     {
         // A min-heap of the best so far; ties prefer the earlier entry.
@@ -189,6 +202,10 @@ internal sealed class CollectionIndex
 
     public List<VectorMatch> SearchGraph(ReadOnlySpan<float> query, int topK, double minScore)
     {
+        if (_graph is null)
+        {
+            return SearchExactly(query, topK, minScore);
+        }
         var slots = _slots;
         var found = _graph.Search(query, topK, _options.EfSearch, node => node < slots.Length && slots[node].Document is not null);
         return [.. found.Where(hit => hit.Score >= minScore).Select(hit => Match(hit.Node, hit.Score))];
@@ -202,12 +219,13 @@ internal sealed class CollectionIndex
     private VectorMatch Match(int node, float score) =>
         new(_slots[node].Document!.Document, _slots[node].Chunk, Math.Clamp(score, -1f, 1f));
 
-    private static int[] Insert(HnswGraph graph, DocumentEntry document, List<Slot> slots)
+    /// <summary>Appends the document's chunks as nodes; with a graph, node ids are the graph's ids (it may hold nodes of failed writes).</summary>
+    private static int[] Insert(HnswGraph? graph, DocumentEntry document, List<Slot> slots)
     {
         var nodes = new int[document.Chunks.Length];
         for (var position = 0; position < document.Chunks.Length; position++)
         {
-            var node = graph.Add(document.Chunks[position].Vector);
+            var node = graph?.Add(document.Chunks[position].Vector) ?? slots.Count;
             while (slots.Count <= node)
             {
                 slots.Add(default);

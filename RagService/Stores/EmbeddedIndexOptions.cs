@@ -8,8 +8,10 @@ public sealed class EmbeddedIndexOptions
     public const string Section = "Rag:EmbeddedIndex";
 
     /// <summary>
-    /// Collections (per tenant and embedding model) with at least this many chunks are searched through the HNSW graph;
-    /// smaller ones, and every search with a metadata filter, by an exact scan. 0 always uses the graph.
+    /// Collections (per tenant and embedding model) with at least this many chunks keep an HNSW graph and are searched
+    /// through it; smaller ones keep none (their writes pay no graph inserts) and are searched, like every search with a
+    /// metadata filter, by an exact scan. The write that takes a collection to this size builds its graph once, from all its
+    /// chunks; one that takes it below drops the graph. 0 always uses the graph.
     /// </summary>
     [Range(0, int.MaxValue)]
     public int ApproximateSearchMinChunks { get; set; } = 20_000;
@@ -30,7 +32,7 @@ public sealed class EmbeddedIndexOptions
     [Range(0.01, 10)]
     public double RebuildDeadRatio { get; set; } = 0.25;
 
-    /// <summary>Graphs of at least this many nodes are saved beside the snapshot, so a restart need not build them again.</summary>
+    /// <summary>Graphs (which exist from <see cref="ApproximateSearchMinChunks"/> on) of at least this many nodes are saved beside the snapshot, so a restart need not build them again.</summary>
     [Range(0, int.MaxValue)]
     public int PersistGraphMinChunks { get; set; } = 2_048;
 }

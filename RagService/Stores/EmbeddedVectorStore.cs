@@ -9,7 +9,7 @@ namespace AiAspire.RagService.Stores;
 
 /// <summary>
 /// Cosine search in process memory — exact below <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/> chunks per
-/// collection, through an HNSW graph above — with one snapshot file per tenant under <c>{dataPath}/vectors</c> (and the
+/// collection (with no graph kept), through an HNSW graph from there on — with one snapshot file per tenant under <c>{dataPath}/vectors</c> (and the
 /// large collections' graphs beside it). Indexes are per tenant, so no search can reach another tenant's chunks. Writes of a
 /// tenant are serialized and reach the disk before they become visible, so memory never runs ahead of what a restart would
 /// load; reads take no lock (each tenant's index is immutable and swapped whole; graphs are shared append-only).
@@ -208,9 +208,9 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
             }
             try
             {
-                if (index.Graph.Count >= _options.PersistGraphMinChunks)
+                if (index.Graph is { } graph && graph.Count >= _options.PersistGraphMinChunks)
                 {
-                    HnswGraphFile.Write(graphPath, index.Graph, index.KeyOfNode);
+                    HnswGraphFile.Write(graphPath, graph, index.KeyOfNode);
                 }
                 else
                 {
@@ -258,11 +258,18 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
         LogLoaded(_logger, _tenants.Count, _tenants.Values.Sum(s => s.Index.Documents.Count), DirectoryPath);
     }
 
-    /// <summary>The saved graph when it matches the snapshot exactly; otherwise the graph is built again (and saved at the next write).</summary>
+    /// <summary>
+    /// Below the threshold, no graph (a saved one is left from a larger state or another configuration, and is removed).
+    /// Above it, the saved graph when it matches the snapshot exactly; otherwise the graph is built again (and saved at the next write).
+    /// </summary>
     private CollectionIndex LoadCollection(string tenant, CollectionKey key, List<DocumentEntry> members)
     {
         var path = GraphPathFor(tenant, key.Collection, key.EmbeddingModel);
-        if (File.Exists(path))
+        if (members.Sum(d => d.Chunks.Length) < _options.ApproximateSearchMinChunks)
+        {
+            DeleteGraphFile(path);
+        }
+        else if (File.Exists(path))
         {
             try
             {
@@ -279,6 +286,18 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
             }
         }
         return CollectionIndex.Build(members, _options);
+    }
+
+    private void DeleteGraphFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogGraphNotRemoved(_logger, ex, path);
+        }
     }
 
     private static string TenantFileName(string tenant) => Hash(tenant)[..32];
@@ -307,6 +326,9 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
 
     [LoggerMessage(LogLevel.Warning, "The search graph {Path} could not be saved; a restart builds it again")]
     private static partial void LogGraphNotSaved(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(LogLevel.Warning, "The search graph {Path} of a collection below the approximate-search threshold could not be removed")]
+    private static partial void LogGraphNotRemoved(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(LogLevel.Warning, "The search graph {Path} does not match its snapshot and is built again")]
     private static partial void LogGraphRebuilt(ILogger logger, Exception exception, string path);

@@ -6,11 +6,12 @@ internal static class BenchProgram
 {
     private const string Usage = """
         usage: dotnet run -c Release --project bench/RagBench -- eval [--articles N] [--data FOLDER] [--cache FILE] [--approximate-from CHUNKS]
-               dotnet run -c Release --project bench/RagBench -- perf [--sizes 10000,100000]
+               dotnet run -c Release --project bench/RagBench -- perf [--sizes 10000,100000] [--writes 100]
           eval   COVID-QA retrieval quality (recall@1/5/10, MRR@10) for vector and hybrid search
                  (--approximate-from 0: every vector search through the HNSW graph)
           perf   embedded index: memory, load time, HNSW and exact search latency p50/p99 and HNSW recall@10 at each size
-                 (synthetic clustered vectors)
+                 (synthetic clustered vectors); then with the default options: load time and CPU, and the latency of
+                 --writes single-document upserts into that tenant
         """;
 
     public static async Task<int> Main(string[] args)
@@ -47,7 +48,13 @@ internal static class BenchProgram
                     Console.Error.WriteLine("--sizes: each between 1 and 2,000,000 chunks.");
                     return 2;
                 }
-                return await PerformanceCommand.RunAsync(sizes, work, cancellation.Token);
+                var writes = int.Parse(options.GetValueOrDefault("writes") ?? "100", CultureInfo.InvariantCulture);
+                if (writes is < 0 or > 1_000_000)
+                {
+                    Console.Error.WriteLine("--writes: between 0 and 1,000,000.");
+                    return 2;
+                }
+                return await PerformanceCommand.RunAsync(sizes, writes, work, cancellation.Token);
             }
             int? approximateFrom = options.TryGetValue("approximate-from", out var from) ? int.Parse(from, CultureInfo.InvariantCulture) : null;
             using var services = new BenchServices(work, cachePath, approximateFrom);

@@ -11,7 +11,9 @@ namespace AiAspire.RagBench;
 /// synthetic texts (no model in the loop): managed memory it holds, load time through batch upserts (graph inserts, keyword
 /// index and crash-safe snapshot and graph writes included), reload time, per-query latency (p50/p99) of HNSW and exact vector
 /// search, BM25 keyword search and filtered search over 500 queries, and HNSW's recall@10 against the exact answer. Query
-/// embedding (MiniLM) is not included; the eval command measures it.
+/// embedding (MiniLM) is not included; the eval command measures it. Then the same size again with the default options (no
+/// graph below <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/>): its load time and CPU, and the time of each of
+/// <c>--writes</c> single-document upserts (<see cref="WriteChunks"/> chunks each) into that tenant.
 /// </summary>
 internal static class PerformanceCommand
 {
@@ -19,11 +21,12 @@ internal static class PerformanceCommand
     private const int ChunksPerDocument = 100;
     private const int DocumentsPerBatch = 100;
     private const int Queries = 500;
+    private const int WriteChunks = 10;
     private const string Model = "synthetic";
     private const int Clusters = 1_000;
     private const float Spread = 0.8f;
 
-    public static async Task<int> RunAsync(IReadOnlyList<int> sizes, string workFolder, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyList<int> sizes, int writes, string workFolder, CancellationToken cancellationToken)
     {
         Console.WriteLine($"embedded index, {Dimensions} dimensions, {ChunksPerDocument} chunks per document, {DocumentsPerBatch} documents per batch upsert, " +
             $"{Queries} queries per measure, {Environment.ProcessorCount} cores");
@@ -93,6 +96,35 @@ internal static class PerformanceCommand
             Console.WriteLine($"         vector + filter top-40 (exact) p50 {Percentile(filtered, 0.50):F2} ms, p99 {Percentile(filtered, 0.99):F2} ms");
             GC.KeepAlive(approximate);
             GC.KeepAlive(exact);
+
+            var lazyFolder = Path.Combine(workFolder, size.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-defaults");
+            cpuBefore = Environment.CpuUsage.TotalTime;
+            clock.Restart();
+            var lazy = new EmbeddedVectorStore(lazyFolder, NullLogger<EmbeddedVectorStore>.Instance, defaults);
+            for (var first = 0; first < documents; first += DocumentsPerBatch)
+            {
+                await lazy.UpsertDocumentsAsync(Batch(random, vocabulary, centers, first, Math.Min(DocumentsPerBatch, documents - first), size), cancellationToken);
+            }
+            Console.WriteLine($"         default options (graph from {defaults.ApproximateSearchMinChunks:N0} chunks; here {(lazy.SearchesApproximately("bench", "default", Model) ? "with" : "without")} graph): " +
+                $"load {clock.Elapsed.TotalSeconds:F1} s, {(Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds:F1} s of CPU");
+            if (writes > 0)
+            {
+                var latencies = new List<double>(writes);
+                cpuBefore = Environment.CpuUsage.TotalTime;
+                for (var w = 0; w < writes; w++)
+                {
+                    var document = new DocumentUpsert(
+                        new StoredDocument("bench", $"w{w}", "default", $"w{w}.txt", "text", "h", Model, 0, DateTimeOffset.UnixEpoch, null),
+                        [.. Enumerable.Range(0, WriteChunks).Select(c => new StoredChunk($"w{w}#{c}", c, Text(random, vocabulary, 120), null, 0, 0, Near(random, centers[random.Next(centers.Length)])))]);
+                    var t0 = Stopwatch.GetTimestamp();
+                    await lazy.UpsertDocumentAsync(document.Document, document.Chunks, cancellationToken);
+                    latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                }
+                Console.WriteLine($"         {writes:N0} single-document upserts ({WriteChunks} chunks each) into it: mean {latencies.Average():F2} ms, " +
+                    $"p50 {Percentile(latencies, 0.50):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms per write; " +
+                    $"{(Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds / writes:F2} ms of CPU per write; files {Directory.GetFiles(Path.Combine(lazyFolder, "vectors")).Sum(f => new FileInfo(f).Length) / 1048576.0:F0} MiB");
+            }
+            GC.KeepAlive(lazy);
         }
         return 0;
     }

@@ -125,6 +125,73 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Below_the_threshold_no_graph_is_kept_or_saved()
+    {
+        var random = new Random(5);
+        var store = Open(approximateFrom: 500);
+        await store.UpsertDocumentsAsync([.. Enumerable.Range(0, 9).Select(d => Document("t", $"d{d}", random, 40))], default);
+        await store.UpsertDocumentAsync(Document("t", "d9", random, 40).Document, Document("t", "d9", random, 40).Chunks, default);
+        await store.DeleteDocumentAsync("t", "d0", default);
+
+        Assert.Equal(360, await store.CountChunksAsync("t", "default", Model, default));
+        Assert.Null(Index(store).Graph);
+        Assert.False(store.SearchesApproximately("t", "default", Model));
+        Assert.False(File.Exists(store.GraphPathFor("t", "default", Model)));
+        var query = HnswGraphTests.RandomUnit(random, Dimensions);
+        Assert.Equal(await Answers(Open(approximateFrom: int.MaxValue), [query]), await Answers(store, [query]));
+
+        var reopened = Open(approximateFrom: 500);
+        Assert.Null(Index(reopened).Graph);
+        Assert.Equal(360, Index(reopened).Count);
+    }
+
+    [Fact]
+    public async Task Crossing_the_threshold_builds_the_graph_once_then_keeps_it_up_to_date_and_falling_below_drops_it()
+    {
+        var random = new Random(6);
+        var store = Open(approximateFrom: 500);
+        await store.UpsertDocumentsAsync([.. Enumerable.Range(0, 12).Select(d => Document("t", $"d{d}", random, 40))], default);
+        Assert.Null(Index(store).Graph);
+
+        // 480 + 40 live chunks: this write builds the graph from all 520.
+        await store.UpsertDocumentAsync(Document("t", "d12", random, 40).Document, Document("t", "d12", random, 40).Chunks, default);
+        var graph = Index(store).Graph;
+        Assert.NotNull(graph);
+        Assert.Equal(520, graph.Count);
+        Assert.True(store.SearchesApproximately("t", "default", Model));
+        var graphPath = store.GraphPathFor("t", "default", Model);
+        Assert.True(File.Exists(graphPath));
+
+        await store.UpsertDocumentAsync(Document("t", "d13", random, 40).Document, Document("t", "d13", random, 40).Chunks, default);
+        Assert.Same(graph, Index(store).Graph);
+        Assert.Equal(560, graph.Count);
+
+        var queries = Enumerable.Range(0, 40).Select(_ => HnswGraphTests.RandomUnit(random, Dimensions)).ToList();
+        var recall = await Recall(store, queries);
+        Assert.True(recall >= 0.95, $"recall@10 {recall:P1}");
+
+        var before = await Answers(store, queries);
+        var reopened = Open(approximateFrom: 500);
+        Assert.NotNull(Index(reopened).Graph);
+        Assert.Equal(before, await Answers(reopened, queries));
+
+        // A saved graph that went missing is built again at load, since the collection is above the threshold.
+        File.Delete(graphPath);
+        var rebuilt = Open(approximateFrom: 500);
+        Assert.Equal(560, Index(rebuilt).Graph?.Count);
+        recall = await Recall(rebuilt, queries);
+        Assert.True(recall >= 0.95, $"recall@10 {recall:P1} after the rebuild");
+
+        await rebuilt.DeleteDocumentAsync("t", "d0", default);
+        await rebuilt.DeleteDocumentAsync("t", "d1", default);
+        Assert.Equal(480, Index(rebuilt).Count);
+        Assert.Null(Index(rebuilt).Graph);
+        Assert.False(File.Exists(graphPath));
+        Assert.Equal(await Answers(Open(approximateFrom: int.MaxValue), queries), await Answers(rebuilt, queries));
+        Assert.Null(Index(Open(approximateFrom: 500)).Graph);
+    }
+
+    [Fact]
     public async Task Readers_searching_during_bulk_writes_see_whole_documents_only()
     {
         var random = new Random(4);
@@ -166,6 +233,20 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
     }
 
     private static CollectionIndex Index(EmbeddedVectorStore store) => store.CollectionIndexFor("t", "default", Model)!;
+
+    /// <summary>recall@10 of <paramref name="store"/>'s answers against an exact store's over the same files.</summary>
+    private async Task<double> Recall(EmbeddedVectorStore store, List<float[]> queries)
+    {
+        var exact = Open(approximateFrom: int.MaxValue);
+        var (hits, expected) = (0, 0);
+        foreach (var query in queries)
+        {
+            var truth = (await exact.SearchAsync(Query("t", query), default)).Select(m => m.Chunk.ChunkId).ToHashSet();
+            hits += (await store.SearchAsync(Query("t", query), default)).Count(m => truth.Contains(m.Chunk.ChunkId));
+            expected += truth.Count;
+        }
+        return hits / (double)expected;
+    }
 
     private static async Task<List<string>> Answers(EmbeddedVectorStore store, List<float[]> queries)
     {
