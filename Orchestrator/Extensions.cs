@@ -58,6 +58,7 @@ public static class Extensions
 
         builder.Services.AddSingleton<IPipelineStep, ValidateStep>();
         builder.Services.AddSingleton<IPipelineStep, GuardInputStep>();
+        builder.Services.AddSingleton<IPipelineStep, MemoryStep>();
         builder.Services.AddSingleton<IPipelineStep, RetrieveStep>();
         builder.Services.AddSingleton<IPipelineStep, TemplateStep>();
         builder.Services.AddSingleton<IPipelineStep, TokenBudgetStep>();
@@ -69,6 +70,7 @@ public static class Extensions
         builder.Services.AddSingleton<IPipelineStep, CachingInferStep>();
         builder.Services.AddOptions<OutputGuardOptions>().BindConfiguration(OutputGuardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IPipelineStep, GuardOutputStep>();
+        builder.Services.AddSingleton<IPipelineStep, FormatStep>();
         builder.Services.AddSingleton<PipelineRunner>();
         builder.Services.AddSingleton<StreamedAnswerCheck>();
         return builder;

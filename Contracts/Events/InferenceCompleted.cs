@@ -7,6 +7,10 @@ namespace AiAspire.Contracts.Events;
 /// <param name="Cache">"exact", "semantic" or "miss" (also "miss" when the caller bypassed the caches); <see cref="CacheHit"/> is true for the first two.</param>
 /// <param name="TemplateVersion">The prompt template used, as "id@version"; null when the prompt was sent as the caller wrote it.</param>
 /// <param name="GuardFindings">Types of what the input guard found (e.g. EMAIL), never the values.</param>
+/// <param name="PromptTokens">The prompt as sent, counted exactly by the token budget; null when no budget step ran.</param>
+/// <param name="ContextWindow">The model's context window the budget fitted the prompt into; null when unknown or no budget step ran.</param>
+/// <param name="DroppedHistory">Earlier messages the token budget left out to fit the window (oldest first); null when no budget step ran.</param>
+/// <param name="DroppedChunks">Retrieved chunks the token budget left out to fit the window (lowest-scored first); null when no budget step ran.</param>
 public sealed record InferenceCompleted(
     string RequestId,
     string Tenant,
@@ -28,7 +32,11 @@ public sealed record InferenceCompleted(
     DateTimeOffset Timestamp,
     string? Error = null,
     string Cache = "miss",
-    string? TemplateVersion = null) : IIntegrationEvent<InferenceCompleted>
+    string? TemplateVersion = null,
+    int? PromptTokens = null,
+    int? ContextWindow = null,
+    int? DroppedHistory = null,
+    int? DroppedChunks = null) : IIntegrationEvent<InferenceCompleted>
 {
     public static string Topic => Topics.InferenceEvents;
     public static string EventType => "aiaspire.inference.completed";

@@ -5,16 +5,14 @@ using System.Text.RegularExpressions;
 using AiAspire.Contracts;
 using AiAspire.Contracts.OpenAI;
 using AiAspire.Contracts.Platform;
-using AiAspire.Contracts.Router;
-using AiAspire.Orchestrator.Memory;
 using AiAspire.Orchestrator.Pipeline;
-using StackExchange.Redis;
 
 namespace AiAspire.Orchestrator.Api;
 
 /// <summary>
-/// <c>POST /api/chat</c>: a conversation kept by the platform. The remembered (masked) turns and the new message
-/// become one chat completion request that runs through the same pipeline as <c>/v1/chat/completions</c>. With
+/// <c>POST /api/chat</c>: a conversation kept by the platform. The new message becomes a chat completion request
+/// that runs through the same pipeline as <c>/v1/chat/completions</c>, whose "memory" step adds the remembered
+/// (masked) turns and stores the new one. With
 /// <c>"stream": true</c> the answer comes as server-sent events (<see cref="Streaming.ChatStreamResult"/>).
 /// </summary>
 public static partial class ChatApi
@@ -26,9 +24,7 @@ public static partial class ChatApi
         return api;
     }
 
-    public static async Task<IResult> Chat(
-        HttpContext http, [AsParameters] ChatServices services, ConversationStore conversations, ILogger<ConversationStore> logger,
-        CancellationToken cancellationToken)
+    public static async Task<IResult> Chat(HttpContext http, [AsParameters] ChatServices services, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var (request, problem) = await JsonBody.ReadAsync(http.Request, PlatformJsonContext.Default.ChatRequest, cancellationToken);
@@ -41,41 +37,17 @@ public static partial class ChatApi
             return JsonBody.Validation(invalid);
         }
 
-        var tenant = http.GetTenant();
-        var conversationId = request!.ConversationId;
-        IReadOnlyList<RouterMessage> history = [];
-        if (conversationId is not null)
-        {
-            try
-            {
-                history = await conversations.FindAsync(tenant, conversationId) ?? [];
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
-            {
-                LogMemoryFailed(logger, ex, conversationId);
-                return TypedResults.Problem("Conversation memory is unavailable; try again shortly.",
-                    statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable);
-            }
-            if (history.Count == 0)
-            {
-                return TypedResults.Problem($"No conversation '{conversationId}' of yours exists (unknown, another tenant's, or expired).",
-                    statusCode: StatusCodes.Status404NotFound, type: ProblemTypes.NotFound);
-            }
-        }
-        conversationId ??= "conv-" + Guid.CreateVersion7().ToString("N");
-
+        // The earlier turns are the pipeline's "memory" step's to load and store.
         var completionRequest = new ChatCompletionRequest
         {
-            Model = request.Model,
+            Model = request!.Model,
             Stream = request.Stream == true ? true : null,
-            Messages =
-            [
-                .. history.Select(m => new ChatMessage { Role = m.Role, Content = JsonSerializer.SerializeToElement(m.Content, PlatformJsonContext.Default.String) }),
-                new ChatMessage { Role = "user", Content = JsonSerializer.SerializeToElement(request.Message!, PlatformJsonContext.Default.String) },
-            ],
+            Messages = [new ChatMessage { Role = "user", Content = JsonSerializer.SerializeToElement(request.Message!, PlatformJsonContext.Default.String) }],
         };
-        var context = new PipelineContext("chatcmpl-" + Guid.CreateVersion7().ToString("N"), tenant, completionRequest)
+        var context = new PipelineContext("chatcmpl-" + Guid.CreateVersion7().ToString("N"), http.GetTenant(), completionRequest)
         {
+            ConversationId = request.ConversationId ?? "conv-" + Guid.CreateVersion7().ToString("N"),
+            ContinuesConversation = request.ConversationId is not null,
             Collection = request.Collection,
             Retrieval = request.Rag ?? "auto",
         };
@@ -89,35 +61,18 @@ public static partial class ChatApi
         }
         if (context.Events is { } events)
         {
-            return new Streaming.ChatStreamResult(context, events, conversationId, services, conversations, started);
+            return new Streaming.ChatStreamResult(context, events, services, started);
         }
 
         var completion = context.Completion!;
         services.Events.Publish(InferenceEvents.From(context, completion.Route, completion.Usage, completion.CostUsd, started, services.Clock.GetUtcNow()));
         await services.Answers.RecordAsync(context, completion.Route);
-        await RememberAsync(context, conversationId, conversations, logger);
 
         ChatCompletionsApi.SetRouteHeaders(http.Response, completion.Route, Caching.CacheOutcomes.Of(context));
         http.Response.Headers[AiAspireHeaders.Cost] = completion.CostUsd.ToString("0.########", CultureInfo.InvariantCulture);
         return TypedResults.Json(
-            new ChatReply(conversationId, context.RequestId, completion.Text, completion.Route.Deployment, CitationsOf(context)),
+            new ChatReply(context.ConversationId, context.RequestId, completion.Text, completion.Route.Deployment, CitationsOf(context)),
             PlatformJsonContext.Default.ChatReply);
-    }
-
-    /// <summary>Appends this turn (masked) to the conversation; a Redis failure only costs the next turn this one.</summary>
-    internal static async Task RememberAsync(PipelineContext context, string conversationId, ConversationStore conversations, ILogger logger)
-    {
-        try
-        {
-            // The last user message after the input guard is the masked form of this turn's question.
-            // The question as the caller asked it (masked), not the template's rendering of it.
-            var maskedQuestion = context.Prompt is { } prompt ? new RouterMessage("user", prompt.Question) : context.Messages.Last(m => m.Role == "user");
-            await conversations.AppendTurnAsync(context.Tenant, conversationId, maskedQuestion, new RouterMessage("assistant", context.MaskedAnswer.ToString()));
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            LogMemoryFailed(logger, ex, conversationId);
-        }
     }
 
     internal static List<ChatCitation>? CitationsOf(PipelineContext context) =>
@@ -155,7 +110,4 @@ public static partial class ChatApi
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex CollectionName();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation memory failed for {ConversationId}")]
-    private static partial void LogMemoryFailed(ILogger logger, Exception ex, string conversationId);
 }

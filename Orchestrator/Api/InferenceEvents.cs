@@ -30,5 +30,9 @@ public static class InferenceEvents
         now,
         context.Error,
         CacheOutcomes.Of(context),
-        context.Template?.Key);
+        context.Template?.Key,
+        context.Budget?.PromptTokens,
+        context.Budget?.ContextWindow,
+        context.Budget?.DroppedHistory,
+        context.Budget?.DroppedChunks);
 }

@@ -20,6 +20,12 @@ public sealed class PipelineContext(string requestId, string tenant, ChatComplet
     /// <summary>The collection to search, or null for the configured default.</summary>
     public string? Collection { get; init; }
 
+    /// <summary>The platform conversation this request continues or starts (<c>/api/chat</c>); null for a stateless request.</summary>
+    public string? ConversationId { get; init; }
+
+    /// <summary>True when the caller named <see cref="ConversationId"/>, so its earlier turns must exist; false for a new one.</summary>
+    public bool ContinuesConversation { get; init; }
+
     /// <summary>"auto" (retrieve; answer without context if that fails), "on" (retrieval must work) or "off".</summary>
     public string Retrieval { get; init; } = "auto";
 
@@ -71,4 +77,23 @@ public sealed class PipelineContext(string requestId, string tenant, ChatComplet
 
     /// <summary>What the token budget counted and left out, or null when no budget step ran.</summary>
     public Budgets.TokenBudgetOutcome? Budget { get; set; }
+
+    private List<Func<PipelineContext, CancellationToken, Task>>? _whenAnswered;
+
+    /// <summary>
+    /// Registers work for when the answer is whole and accepted (e.g. storing the turn in memory): run by the pipeline
+    /// after its last step for a non-streamed answer, and by the stream's writer before it announces the end of a
+    /// streamed one. Never run for an answer that failed or was cut off.
+    /// </summary>
+    public void WhenAnswered(Func<PipelineContext, CancellationToken, Task> action) => (_whenAnswered ??= []).Add(action);
+
+    /// <summary>Runs what <see cref="WhenAnswered"/> registered, once, in order.</summary>
+    public async Task AnsweredAsync(CancellationToken cancellationToken)
+    {
+        var actions = Interlocked.Exchange(ref _whenAnswered, null);
+        foreach (var action in actions ?? [])
+        {
+            await action(this, cancellationToken);
+        }
+    }
 }

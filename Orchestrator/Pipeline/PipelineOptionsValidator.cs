@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace AiAspire.Orchestrator.Pipeline;
 
 /// <summary>
-/// Rejects a pipeline that cannot run: an unknown or repeated step, no "infer", no "validate" first, a step on the
-/// wrong side of "infer" or out of order, a bad retrieval setting, a template that does not exist. Runs on start (the
+/// Rejects a pipeline that cannot run: an unknown or repeated step, no "infer", no "validate" first, "format" not
+/// last, a step on the wrong side of "infer" or out of order, a bad retrieval setting, a template that does not exist. Runs on start (the
 /// service refuses to start) and on every reload (the last good configuration stays in force).
 /// </summary>
 /// <remarks>Steps must therefore not depend on <c>IOptionsMonitor&lt;PipelineOptions&gt;</c> (a dependency cycle): they read
@@ -63,6 +63,11 @@ public sealed class PipelineOptionsValidator(IEnumerable<IPipelineStep> steps, T
                 if (!string.Equals(settings.Steps[0], PipelineSteps.Validate, StringComparison.OrdinalIgnoreCase))
                 {
                     errors.Add($"The pipeline for {where} must start with '{PipelineSteps.Validate}', which builds the conversation the other steps work on: [{string.Join(", ", settings.Steps)}].");
+                }
+                var last = IndexOf(settings.Steps, PipelineSteps.Last);
+                if (last >= 0 && last != settings.Steps.Count - 1)
+                {
+                    errors.Add($"The pipeline for {where} runs '{settings.Steps[^1]}' after '{PipelineSteps.Last}', which must be the last step: [{string.Join(", ", settings.Steps)}].");
                 }
                 foreach (var (before, after) in PipelineSteps.Precedence)
                 {

@@ -5,7 +5,7 @@ namespace AiAspire.Orchestrator.Pipeline;
 
 /// <summary>
 /// Runs the steps configured for the request's tenant and route in order, a span and a latency figure each, until one
-/// sets a problem. A reload that fails validation is logged and ignored: the last good pipeline keeps serving.
+/// sets a problem, then what the steps registered for a whole non-streamed answer (<see cref="PipelineContext.WhenAnswered"/>). A reload that fails validation is logged and ignored: the last good pipeline keeps serving.
 /// </summary>
 public sealed partial class PipelineRunner
 {
@@ -52,6 +52,11 @@ public sealed partial class PipelineRunner
                 activity?.SetStatus(ActivityStatusCode.Error, context.Problem.ProblemDetails.Title);
                 return;
             }
+        }
+        // A streamed answer is whole only when its stream completes; its writer runs these then.
+        if (context.Events is null)
+        {
+            await context.AnsweredAsync(cancellationToken);
         }
     }
 

@@ -95,6 +95,7 @@ public sealed partial class ChatCompletionStreamResult(
                         {
                             await services.Answers.RecordAsync(context, route);
                         }
+                        await context.AnsweredAsync(cancellationToken);
                         await UsageComment.WriteAsync(http.Response, usage, cost, cancellationToken);
                         await http.Response.Body.WriteAsync(Done, cancellationToken);
                         await http.Response.Body.FlushAsync(cancellationToken);

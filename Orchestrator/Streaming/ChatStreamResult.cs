@@ -5,7 +5,6 @@ using AiAspire.Contracts.Platform;
 using AiAspire.Contracts.Router;
 using AiAspire.Orchestrator.Api;
 using AiAspire.Orchestrator.Caching;
-using AiAspire.Orchestrator.Memory;
 using AiAspire.Orchestrator.Pipeline;
 
 namespace AiAspire.Orchestrator.Streaming;
@@ -25,12 +24,11 @@ namespace AiAspire.Orchestrator.Streaming;
 /// </code>
 /// A <c>: aiaspire-usage {…}</c> comment (<see cref="UsageComment"/>) precedes <c>done</c>, for the gateway's budgets.
 /// Exactly one <c>done</c> or <c>error</c> ends a stream that started; a failure before the first event is a plain
-/// problem+json response (502) instead. The turn is stored in the conversation's memory after the answer is whole and
-/// before <c>done</c> is sent; after <c>error</c> (or a client disconnect, which cancels the upstream call) it is not.
+/// problem+json response (502) instead. What the pipeline registered for a whole answer (the "memory" step stores the
+/// turn) runs after the answer is whole and before <c>done</c> is sent; after <c>error</c> (or a client disconnect, which cancels the upstream call) it is not.
 /// </summary>
 public sealed partial class ChatStreamResult(
-    PipelineContext context, IAsyncEnumerable<CompletionStreamEvent> events, string conversationId,
-    ChatServices services, ConversationStore conversations, long started) : IResult
+    PipelineContext context, IAsyncEnumerable<CompletionStreamEvent> events, ChatServices services, long started) : IResult
 {
     public async Task ExecuteAsync(HttpContext http)
     {
@@ -86,7 +84,7 @@ public sealed partial class ChatStreamResult(
                         {
                             await services.Answers.RecordAsync(context, route);
                         }
-                        await ChatApi.RememberAsync(context, conversationId, conversations, logger);
+                        await context.AnsweredAsync(cancellationToken);
                         await UsageComment.WriteAsync(http.Response, usage, cost, cancellationToken);
                         await WriteAsync(http, "done", Done(route, usage, cost), PlatformJsonContext.Default.ChatStreamDone, cancellationToken);
                         return;
@@ -135,7 +133,7 @@ public sealed partial class ChatStreamResult(
     }
 
     private ChatStreamDone Done(RouteDecision? route, TokenUsage? usage, decimal cost) => new(
-        conversationId,
+        context.ConversationId ?? "",
         context.RequestId,
         route?.Route ?? context.Request.Model ?? "default",
         route?.Deployment ?? "",

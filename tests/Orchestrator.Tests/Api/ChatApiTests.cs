@@ -96,6 +96,51 @@ public sealed class ChatApiTests
     }
 
     [Fact]
+    public async Task Chat_WhenTheTenantsPipelineOmitsMemory_AnswersEachMessageWithoutHistory_AndStoresNothing()
+    {
+        string[] steps = ["validate", "guard-input", "retrieve", "template", "token-budget", "infer", "guard-output", "format"];
+        await using var factory = _app.Factory.WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("EventBus:SpillPath", _app.NewSpillPath());
+            for (var i = 0; i < steps.Length; i++)
+            {
+                builder.UseSetting($"Pipeline:Tenants:tenant-chat-stateless:Steps:{i}", steps[i]);
+            }
+        });
+        using var client = OrchestratorApp.CreateClient(factory, "tenant-chat-stateless");
+
+        var first = await OkAsync(await client.PostAsJsonAsync(Path, new { message = "Hello" }));
+        var conversationId = first.GetProperty("conversationId").GetString();
+        // Not a 404: without the memory step a conversation id is not looked up.
+        var second = await OkAsync(await client.PostAsJsonAsync(Path, new { conversationId, message = "And tomorrow?" }));
+
+        Assert.Equal(conversationId, second.GetProperty("conversationId").GetString());
+        Assert.Equal(FakeRouterService.Answer, second.GetProperty("answer").GetString());
+        var requests = _app.Router.CompleteRequests.ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.Equal([new RouterMessage("user", "And tomorrow?")], requests[1].Messages);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(_app.Redis.ConnectionString);
+        Assert.False(await redis.GetDatabase().KeyExistsAsync($"{ConversationStore.KeyPrefix}{{tenant-chat-stateless}}:{conversationId}"));
+    }
+
+    [Fact]
+    public async Task Chat_AnAnswerTheOutputGuardCouldNotCheck_IsNotRemembered()
+    {
+        using var client = _app.CreateClient("tenant-chat-failed");
+        var first = await OkAsync(await client.PostAsJsonAsync(Path, new { message = "Hello" }));
+        var conversationId = first.GetProperty("conversationId").GetString();
+        _app.Guardrails.OutputFailWith = 500;
+
+        var failed = await client.PostAsJsonAsync(Path, new { conversationId, message = "Are you there?" });
+
+        await Chat.AssertProblemAsync(failed, HttpStatusCode.ServiceUnavailable, ProblemTypes.Unavailable);
+        Assert.Equal(2, _app.Router.CompleteRequests.Count());
+        using var redis = await ConnectionMultiplexer.ConnectAsync(_app.Redis.ConnectionString);
+        var stored = await redis.GetDatabase().ListRangeAsync($"{ConversationStore.KeyPrefix}{{tenant-chat-failed}}:{conversationId}");
+        Assert.Equal(2, stored.Length);
+    }
+
+    [Fact]
     public async Task Chat_UnknownConversation_Is404()
     {
         using var client = _app.CreateClient("tenant-chat");

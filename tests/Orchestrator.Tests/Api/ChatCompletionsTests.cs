@@ -84,6 +84,7 @@ public sealed class ChatCompletionsTests
     public async Task Completion_PassesTheTenantAndTheSamplingParametersDownstream()
     {
         using var client = _app.CreateClient("tenant-params");
+        _app.Router.CompletionText = """{"greeting":"hi"}""";
 
         var response = await Chat.PostAsync(client, """
             {"model":"fast","messages":[{"role":"user","content":"hi"}],

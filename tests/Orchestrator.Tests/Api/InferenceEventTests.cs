@@ -56,7 +56,7 @@ public sealed class InferenceEventTests
         Assert.Equal(["EMAIL"], @event.GetProperty("guardFindings").EnumerateArray().Select(f => f.GetString()));
         Assert.False(@event.GetProperty("guardBlocked").GetBoolean());
         Assert.Equal(
-            ["validate", "guard-input", "retrieve", "template", "token-budget", "infer", "guard-output"],
+            ["validate", "guard-input", "memory", "retrieve", "template", "token-budget", "infer", "guard-output", "format"],
             @event.GetProperty("stageLatencyMs").EnumerateObject().Select(p => p.Name));
         Assert.Equal("tenant-events", (string?)entry["key"]);
         Assert.All(entry.Values, field =>

@@ -46,6 +46,43 @@ public sealed class StreamingTests
         Assert.DoesNotContain("<EM", string.Concat(data));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StopSequence_TheModelIgnored_CutsTheAnswerBeforeIt_StreamedOrNot(bool stream)
+    {
+        // The fake model never honours stop sequences; the format step does.
+        using var client = _app.CreateClient("tenant-stop");
+        var request = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["model"] = "default",
+            ["messages"] = new[] { new Dictionary<string, string> { ["role"] = "user", ["content"] = $"Write to {FakeGuardrailService.Email}" } },
+            ["stop"] = new[] { " today", "never-there" },
+            ["stream"] = stream,
+        });
+
+        var response = await Chat.PostAsync(client, request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        string content;
+        string? finish;
+        if (stream)
+        {
+            var chunks = Chunks(Chat.DataOf(await response.Content.ReadAsStringAsync())).Where(c => c.GetProperty("choices").GetArrayLength() > 0).ToList();
+            content = string.Concat(chunks.Select(c => c.GetProperty("choices")[0].GetProperty("delta"))
+                .Select(d => d.TryGetProperty("content", out var text) ? text.GetString() : ""));
+            finish = chunks[^1].GetProperty("choices")[0].GetProperty("finish_reason").GetString();
+        }
+        else
+        {
+            var choice = (await Chat.JsonAsync(response)).GetProperty("choices")[0];
+            content = choice.GetProperty("message").GetProperty("content").GetString()!;
+            finish = choice.GetProperty("finish_reason").GetString();
+        }
+        Assert.Equal($"Sure, I will write to {FakeGuardrailService.Email}", content);
+        Assert.Equal("stop", finish);
+    }
+
     [Fact]
     public async Task Stream_StartsWithTheAssistantRole_EndsWithStopThenDone()
     {

@@ -45,6 +45,9 @@ public sealed class FakeRouterService : FakeService
 
     public Behavior Mode { get; set; } = Behavior.Answer;
 
+    /// <summary>The text of a non-streamed answer instead of <see cref="Answer"/>, when set.</summary>
+    public string? CompletionText { get; set; }
+
     /// <summary>Raw JSON bodies of <c>/v1/complete</c>, as they came over the wire.</summary>
     public ConcurrentQueue<string> CompleteBodies { get; } = new();
 
@@ -55,6 +58,7 @@ public sealed class FakeRouterService : FakeService
     {
         base.Reset();
         Mode = Behavior.Answer;
+        CompletionText = null;
         CompleteBodies.Clear();
     }
 
@@ -79,7 +83,7 @@ public sealed class FakeRouterService : FakeService
 
             if (!request.Stream)
             {
-                await WriteAsync(context, new CompletionResponse(Answer, "stop", Route, Usage, CostUsd), ContractsJsonContext.Default.CompletionResponse);
+                await WriteAsync(context, new CompletionResponse(CompletionText ?? Answer, "stop", Route, Usage, CostUsd), ContractsJsonContext.Default.CompletionResponse);
                 return;
             }
 

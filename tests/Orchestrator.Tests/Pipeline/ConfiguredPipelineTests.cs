@@ -90,7 +90,7 @@ public sealed class ConfiguredPipelineTests
         Assert.Contains(standardResponse.Headers, h => h.Key == TokenBudgetOutcome.Header);
 
         Assert.Equal(["validate", "infer"], StagesOf(await EventOfAsync(leanResponse)));
-        Assert.Equal(["validate", "guard-input", "retrieve", "template", "token-budget", "infer", "guard-output"], StagesOf(await EventOfAsync(standardResponse)));
+        Assert.Equal(["validate", "guard-input", "memory", "retrieve", "template", "token-budget", "infer", "guard-output", "format"], StagesOf(await EventOfAsync(standardResponse)));
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class ConfiguredPipelineTests
         var fastForX = await Chat.PostAsync(tenantX, Chat.Request("hi", model: "fast"));
 
         Assert.Equal(["validate", "guard-input", "infer", "guard-output"], StagesOf(await EventOfAsync(fast)));
-        Assert.Equal(7, StagesOf(await EventOfAsync(byDefault)).Length);
+        Assert.Equal(9, StagesOf(await EventOfAsync(byDefault)).Length);
         Assert.Equal(["validate", "infer"], StagesOf(await EventOfAsync(fastForX)));
     }
 
@@ -172,7 +172,7 @@ public sealed class ConfiguredPipelineTests
         _ = Record.Exception(configuration.Reload);
         var afterInvalid = await Chat.PostAsync(client, Chat.Request("hi"));
 
-        Assert.Equal(7, StagesOf(await EventOfAsync(before)).Length);
+        Assert.Equal(9, StagesOf(await EventOfAsync(before)).Length);
         Assert.Equal(["validate", "infer"], StagesOf(await EventOfAsync(after)));
         Assert.Equal(HttpStatusCode.OK, afterInvalid.StatusCode);
         Assert.Equal(["validate", "infer"], StagesOf(await EventOfAsync(afterInvalid)));
@@ -239,7 +239,10 @@ public sealed class ConfiguredPipelineTests
 
         var response = await Chat.PostAsync(client, Chat.Request("hi"));
 
-        Assert.Equal(JsonValueKind.Null, (await EventOfAsync(response)).TryGetProperty("templateVersion", out var version) ? version.ValueKind : JsonValueKind.Null);
+        var @event = await EventOfAsync(response);
+        Assert.Equal(JsonValueKind.Null, @event.TryGetProperty("templateVersion", out var version) ? version.ValueKind : JsonValueKind.Null);
+        // No budget step ran either: the event claims no counts.
+        Assert.All(["promptTokens", "contextWindow", "droppedHistory", "droppedChunks"], name => Assert.False(@event.TryGetProperty(name, out _), name));
     }
 
     [Fact]
@@ -256,6 +259,46 @@ public sealed class ConfiguredPipelineTests
         // 3 + 4 × 7 + 6 = 37 > 40 − 10: one earlier message goes.
         Assert.Equal("prompt=30;window=40;reserved=10;dropped-history=1;dropped-chunks=0;encoding=o200k_base", Chat.Header(response, TokenBudgetOutcome.Header));
         Assert.Equal(["hello world two", "hello world three", "hello world four", "hello world"], Assert.Single(_app.Router.CompleteRequests).Messages.Select(m => m.Content));
+        var @event = await EventOfAsync(response);
+        Assert.Equal((30, 40, 1, 0), (@event.GetProperty("promptTokens").GetInt32(), @event.GetProperty("contextWindow").GetInt32(),
+            @event.GetProperty("droppedHistory").GetInt32(), @event.GetProperty("droppedChunks").GetInt32()));
+    }
+
+    [Fact]
+    public async Task TokenBudget_DroppedChunks_AreCountedInTheEvent_LowestScoredFirst()
+    {
+        _app.Rag.Chunks =
+        [
+            new RetrievedChunk("doc-1", "chunk-high", "Invoices are due in thirty days after the month ends.", 0.9, "billing.md", "Terms"),
+            new RetrievedChunk("doc-1", "chunk-low", "Refunds are issued within fourteen days of a written request.", 0.3, "billing.md", "Refunds"),
+        ];
+        var question = Conversation("default", 10, ("user", "When are invoices due?"));
+        int whole;
+        await using (var unknownWindow = Orchestrator())
+        {
+            using var measuring = OrchestratorApp.CreateClient(unknownWindow, "tenant-budget-chunks");
+            var measured = await EventOfAsync(await Chat.PostAsync(measuring, question));
+            Assert.Equal(2, measured.GetProperty("retrievedChunks").GetInt32());
+            Assert.Equal(0, measured.GetProperty("droppedChunks").GetInt32());
+            whole = measured.GetProperty("promptTokens").GetInt32();
+        }
+        // One token short of room for both chunks and the 10 reserved for the output.
+        var window = whole + 10 - 1;
+        await using var factory = Orchestrator(
+            ("TokenBudget:Models:default:ContextWindow", window.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("TokenBudget:Models:default:MaxOutputTokens", "100"));
+        using var client = OrchestratorApp.CreateClient(factory, "tenant-budget-chunks");
+
+        var response = await Chat.PostAsync(client, question);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var @event = await EventOfAsync(response);
+        Assert.Equal((window, 0, 1, 1), (@event.GetProperty("contextWindow").GetInt32(), @event.GetProperty("droppedHistory").GetInt32(),
+            @event.GetProperty("droppedChunks").GetInt32(), @event.GetProperty("retrievedChunks").GetInt32()));
+        Assert.InRange(@event.GetProperty("promptTokens").GetInt32(), 1, window - 10);
+        var sent = _app.Router.CompleteRequests.Last().Messages;
+        Assert.Contains(sent, m => m.Content.Contains("Invoices are due", StringComparison.Ordinal));
+        Assert.DoesNotContain(sent, m => m.Content.Contains("Refunds", StringComparison.Ordinal));
     }
 
     [Fact]

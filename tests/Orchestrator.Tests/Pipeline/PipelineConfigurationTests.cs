@@ -79,10 +79,29 @@ public sealed class PipelineConfigurationTests
         Assert.True(Validate(options).Succeeded, Validate(options).FailureMessage);
     }
 
+    [Theory]
+    [InlineData("validate", "memory", "guard-input", "retrieve", "template", "token-budget", "infer", "guard-output", "format")]
+    [InlineData("validate", "guard-input", "retrieve", "template", "token-budget", "infer", "guard-output")]
+    [InlineData("validate", "memory", "infer", "format")]
+    [InlineData("validate", "infer", "format")]
+    public void Validator_AcceptsMemoryBeforeThePromptSteps_AndFormatLast(params string[] steps)
+    {
+        var options = new PipelineOptions { Tenants = { ["acme"] = new TenantPipelineProfile { Steps = [.. steps] } } };
+
+        Assert.True(Validate(options).Succeeded, Validate(options).FailureMessage);
+    }
+
+    [Fact]
+    public void DefaultSteps_AreTheNineStepsOfTheIssue_InOrder()
+    {
+        Assert.Equal(["validate", "guard-input", "memory", "retrieve", "template", "token-budget", "infer", "guard-output", "format"], PipelineOptions.DefaultSteps);
+        Assert.True(Validate(new PipelineOptions()).Succeeded, Validate(new PipelineOptions()).FailureMessage);
+    }
+
     public static TheoryData<PipelineOptions, string> Invalid => new()
     {
         { new PipelineOptions { Default = new() { Steps = ["validate", "spellcheck", "infer"] } },
-            "Pipeline:Default:Steps names 'spellcheck', which is not a step. Known steps: guard-input, guard-output, infer, retrieve, template, token-budget, validate." },
+            "Pipeline:Default:Steps names 'spellcheck', which is not a step. Known steps: format, guard-input, guard-output, infer, memory, retrieve, template, token-budget, validate." },
         { new PipelineOptions { Tenants = { ["acme"] = new TenantPipelineProfile { Steps = ["validate", "retrieve"] } } },
             "The pipeline for tenant 'acme', route 'default' has no 'infer' step: [validate, retrieve]." },
         { new PipelineOptions { Routes = { ["fast"] = new() { Steps = ["validate", "infer", "retrieve"] } } },
@@ -95,6 +114,16 @@ public sealed class PipelineConfigurationTests
             "The pipeline for tenant 'acme', route 'default' runs 'template' before 'retrieve'; it must come after it." },
         { new PipelineOptions { Default = new() { Steps = ["validate", "retrieve", "token-budget", "template", "infer"] } },
             "The pipeline for route 'default' runs 'token-budget' before 'template'; it must come after it." },
+        { new PipelineOptions { Tenants = { ["acme"] = new TenantPipelineProfile { Steps = ["validate", "retrieve", "memory", "infer"] } } },
+            "The pipeline for tenant 'acme', route 'default' runs 'retrieve' before 'memory'; it must come after it." },
+        { new PipelineOptions { Default = new() { Steps = ["validate", "template", "memory", "infer"] } },
+            "The pipeline for route 'default' runs 'template' before 'memory'; it must come after it." },
+        { new PipelineOptions { Default = new() { Steps = ["validate", "infer", "memory"] } },
+            "The pipeline for route 'default' runs 'memory' after 'infer'; it belongs before it." },
+        { new PipelineOptions { Default = new() { Steps = ["validate", "infer", "format", "guard-output"] } },
+            "The pipeline for route 'default' runs 'guard-output' after 'format', which must be the last step: [validate, infer, format, guard-output]." },
+        { new PipelineOptions { Routes = { ["fast"] = new() { Steps = ["validate", "format", "infer"] } } },
+            "The pipeline for route 'fast' runs 'format' before 'infer'; it belongs after it." },
         { new PipelineOptions { Default = new() { Steps = ["validate", "infer", "infer"] } },
             "Pipeline:Default:Steps names 'infer' more than once." },
         { new PipelineOptions { Routes = { ["smart"] = new() { RetrieveTopK = 0 } } },

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace AiAspire.OrchestratorBench;
+
+/// <param name="Duration">Measured time per point (after <paramref name="Warmup"/>).</param>
+/// <param name="UpstreamMs">How long the fake model takes to answer; subtracted with the rest of the upstream time.</param>
+internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Concurrency, int UpstreamMs, string? Orchestrator)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var duration = TimeSpan.FromSeconds(2);
+        var warmup = TimeSpan.FromSeconds(1);
+        int[] concurrency = [1, 16, 64];
+        var upstreamMs = 0;
+        string? orchestrator = null;
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--duration":
+                    duration = TimeSpan.FromSeconds(Math.Clamp(double.Parse(args[i + 1], CultureInfo.InvariantCulture), 0.5, 600));
+                    break;
+                case "--warmup":
+                    warmup = TimeSpan.FromSeconds(Math.Clamp(double.Parse(args[i + 1], CultureInfo.InvariantCulture), 0, 60));
+                    break;
+                case "--concurrency":
+                    concurrency = [.. args[i + 1].Split(',').Select(c => Math.Clamp(int.Parse(c, CultureInfo.InvariantCulture), 1, 512))];
+                    break;
+                case "--upstream-ms":
+                    upstreamMs = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 0, 10_000);
+                    break;
+                case "--orchestrator":
+                    orchestrator = Path.GetFullPath(args[i + 1]);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s, --warmup s, --concurrency 1,16,64, --upstream-ms n, --orchestrator path/Orchestrator.dll");
+            }
+        }
+        return new BenchOptions(duration, warmup, concurrency, upstreamMs, orchestrator);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace AiAspire.OrchestratorBench;
+
+/// <summary>
+/// A closed-loop run: <c>concurrency</c> workers sending requests back to back for a set time. Per request: the total
+/// latency the client saw, the upstream time the fakes spent on it, and the difference — the orchestrator's overhead.
+/// </summary>
+internal sealed record LoadRun(int Requests, double RequestsPerSecond, double[] Total, double[] Upstream, double[] Overhead, int Failures, int Unexpected)
+{
+    public const string Tenant = "bench";
+
+    private static int s_runs;
+
+    /// <param name="body">The request body for bench id <c>id</c>.</param>
+    /// <param name="fixedId">Use this id for every request (cache hits must send the same text) instead of a new one each.</param>
+    /// <param name="expectCache">The <c>x-aiaspire-cache</c> value every measured answer must carry; others are counted as unexpected.</param>
+    public static async Task<LoadRun> RunAsync(
+        string address, FakeDownstream fake, int concurrency, TimeSpan warmup, TimeSpan duration,
+        Func<string, int, string> body, string? fixedId = null, string? expectCache = null)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri(address),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        http.DefaultRequestHeaders.Add(Contracts.AiAspireHeaders.Tenant, Tenant);
+        var run = Interlocked.Increment(ref s_runs);
+        if (warmup > TimeSpan.Zero)
+        {
+            await Workers(http, fake, run, concurrency, warmup, body, fixedId, null, null);
+        }
+        fake.Forget();
+        var samples = new List<(double Total, double Upstream)>();
+        var clock = Stopwatch.StartNew();
+        var (failures, unexpected) = await Workers(http, fake, run + 1_000, concurrency, duration, body, fixedId, expectCache, samples);
+        var elapsed = clock.Elapsed;
+        var total = samples.Select(s => s.Total).Order().ToArray();
+        var upstream = samples.Select(s => s.Upstream).Order().ToArray();
+        var overhead = samples.Select(s => s.Total - s.Upstream).Order().ToArray();
+        return new LoadRun(samples.Count, samples.Count / elapsed.TotalSeconds, total, upstream, overhead, failures, unexpected);
+    }
+
+    /// <summary>One request, which must succeed (e.g. to put an answer in the cache).</summary>
+    public static async Task SendOnceAsync(string address, string body)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Add(Contracts.AiAspireHeaders.Tenant, Tenant);
+        using var response = await http.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The orchestrator answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private static async Task<(int Failures, int Unexpected)> Workers(
+        HttpClient http, FakeDownstream fake, int run, int concurrency, TimeSpan duration, Func<string, int, string> body,
+        string? fixedId, string? expectCache, List<(double, double)>? samples)
+    {
+        var next = -1;
+        var failures = 0;
+        var unexpected = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var i = Interlocked.Increment(ref next);
+                var id = fixedId ?? string.Create(CultureInfo.InvariantCulture, $"bench{run}x{i}");
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+                {
+                    Content = new StringContent(body(id, i), Encoding.UTF8, "application/json"),
+                };
+                var start = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request);
+                await response.Content.ReadAsByteArrayAsync();
+                var total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                var upstream = fake.TakeUpstreamMs(id);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref failures);
+                    continue;
+                }
+                if (expectCache is not null && (!response.Headers.TryGetValues("x-aiaspire-cache", out var cache) || cache.Single() != expectCache))
+                {
+                    Interlocked.Increment(ref unexpected);
+                }
+                if (samples is not null)
+                {
+                    lock (samples)
+                    {
+                        samples.Add((total, upstream));
+                    }
+                }
+            }
+        }));
+        return (failures, unexpected);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
+
+    public string Format(string what, int concurrency) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{what,-14} {concurrency,4} {Requests,8} {RequestsPerSecond,7:F0}  {Percentile(Total, 0.5),9:F2} {Percentile(Total, 0.99),8:F2}  {Percentile(Upstream, 0.5),9:F2}  {Percentile(Overhead, 0.5),9:F2} {Percentile(Overhead, 0.99),8:F2}{(Failures > 0 ? $"  ({Failures} failed)" : "")}{(Unexpected > 0 ? $"  ({Unexpected} not served from the cache)" : "")}{(Upstream.Count(u => u == 0) is > 0 and var none ? $"  ({none} with no upstream call seen)" : "")}");
+
+    public const string Header = "what              c requests   req/s  total p50      p99  upstr p50  overh p50      p99   (ms)";
+}
