@@ -22,7 +22,20 @@ public static class JsonBody
 
         try
         {
-            var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, cancellationToken);
+            // Buffered (within the server's body limit) so every string can be checked before binding: JsonElement
+            // properties defer decoding, and invalid text would otherwise fail later, deep in a handler, as a 500.
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+            if (body.StartsWith("\uFEFF"u8))
+            {
+                body = body[3..];
+            }
+            if (FindUndecodableString(body) is { } where)
+            {
+                return (null, Invalid($"The request body holds text that is not valid UTF-8 (or an unpaired surrogate escape){where}."));
+            }
+            var value = JsonSerializer.Deserialize(body, typeInfo);
             return value is null
                 ? (null, Invalid("The request body must be a JSON object, not null."))
                 : (value, null);
@@ -37,6 +50,38 @@ public static class JsonBody
             return (null, TypedResults.Problem("The request body is too large.",
                 statusCode: StatusCodes.Status413PayloadTooLarge, type: ProblemTypes.PayloadTooLarge));
         }
+    }
+
+    /// <summary>Where the first string or property name that cannot be decoded starts (" (byte n)"), or null; malformed JSON is left to the deserializer.</summary>
+    private static string? FindUndecodableString(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+                {
+                    continue;
+                }
+                if (reader.ValueIsEscaped)
+                {
+                    _ = reader.GetString();
+                }
+                else if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+                {
+                    return $" (byte {reader.TokenStartIndex})";
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return $" (byte {reader.TokenStartIndex})";
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
     }
 
     public static ProblemHttpResult Invalid(string detail) =>

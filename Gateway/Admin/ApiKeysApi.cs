@@ -82,6 +82,10 @@ public static partial class ApiKeysApi
         {
             return NotConfigured();
         }
+        if (tenant is not null && !TenantPattern().IsMatch(tenant))
+        {
+            return JsonBody.Validation("'tenant' must be 1-64 characters of a-z, 0-9, '-' and '_'.");
+        }
         var caller = Caller(context);
         if (tenant is not null && tenant != caller.Tenant && !caller.Bootstrap)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AiAspire.Contracts;
 using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace AiAspire.Gateway.Proxying;
@@ -34,5 +35,24 @@ public static class BodyLimitMiddleware
             return;
         }
         await next();
+
+        // A body without a declared length is cut by the server at the limit while YARP streams it: that is the caller's 413, not a 502.
+        if (!context.Response.HasStarted && IsBodyTooLarge(context.GetForwarderErrorFeature()?.Exception))
+        {
+            await TypedResults.Problem($"The request body is larger than this endpoint accepts ({limit} bytes).",
+                statusCode: StatusCodes.Status413PayloadTooLarge, type: ProblemTypes.PayloadTooLarge).ExecuteAsync(context);
+        }
+    }
+
+    private static bool IsBodyTooLarge(Exception? error)
+    {
+        for (var depth = 0; error is not null && depth < 8; error = error.InnerException, depth++)
+        {
+            if (error is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -13,11 +13,14 @@ namespace AiAspire.RagService.Documents;
 public static class DocumentsApi
 {
     private const int MaxSourceChars = 1_024;
+    private const long MaxRequestBytes = 50 * 1024 * 1024;
 
     public static RouteGroupBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/documents").RequireTenant().WithTags("Documents");
-        api.MapPost("/", IngestDocument);
+        // The gateway's documents route accepts 50 MB (its MaxRequestBodySize metadata); Kestrel's default 30 MB here would
+        // drop bigger uploads mid-body and the gateway would answer 502 instead of storing them or refusing them with 413.
+        api.MapPost("/", IngestDocument).WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxRequestBytes));
         api.MapGet("/", ListDocuments);
         api.MapGet("/{id}", GetDocument);
         api.MapDelete("/{id}", DeleteDocument);
@@ -141,6 +144,11 @@ public static class DocumentsApi
         foreach (var file in form.Files)
         {
             var name = Path.GetFileName(file.FileName);
+            if (name.Any(char.IsControl))
+            {
+                // The name becomes the document's source, shown in citations and logs: control characters are refused, not stored.
+                return JsonBody.Validation("A file name must not contain control characters. Nothing was ingested.");
+            }
             if (!DocumentTextExtractor.IsSupported(name))
             {
                 return TypedResults.Problem(
