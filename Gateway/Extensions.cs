@@ -49,6 +49,9 @@ public static class Extensions
                 "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         builder.Services.AddRequestTimeouts();
+        // Kestrel reads only endpoints and certificates from its section: without this, Kestrel:Limits (the body limit) is ignored.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
+            builder.Configuration.GetSection("Kestrel:Limits").Bind(options.Limits));
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
@@ -60,6 +63,14 @@ public static class Extensions
     {
         app.UseSecurityHeaders();
         app.UseRequestCorrelation();
+
+        // The web UI (wwwroot) is public, like any page: it asks the user for a key and sends it on every API call.
+        // Only files that exist are served, before the proxy and its key check; every other path still reaches YARP or 404s.
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+        });
         app.UseCors();
         app.UseRequestTimeouts();
 
