@@ -40,7 +40,7 @@ public sealed partial class CachingInferStep(
         }
 
         var request = InferStep.CompletionOf(context);
-        var key = ExactCache.Key(context.Tenant, request);
+        var key = ExactCache.Key(context.Tenant, request, PipelineOf(context));
         if (!context.BypassCache && await TryGetAsync(key, settings, cancellationToken) is { } cached)
         {
             Serve(context, cached, CacheOutcomes.Exact);
@@ -192,10 +192,14 @@ public sealed partial class CachingInferStep(
             return null;
         }
 
-        var bucket = ExactCache.Canonical(request with { Messages = instructions, User = null });
+        var bucket = ExactCache.Canonical(request with { Messages = instructions, User = null }, PipelineOf(context));
         var scope = Encoding.UTF8.GetBytes($"\n{context.Collection}\n{context.Retrieval}\n{model}\n{vector.Length}");
         return new SemanticProbe(SemanticCache.BucketKey(context.Tenant, [.. bucket, .. scope]), vector, normalized);
     }
+
+    /// <summary>What prepared the prompt: the template version and the steps that ran (guarding and masking among them).</summary>
+    private static string PipelineOf(PipelineContext context) =>
+        $"{context.Template?.Key}|{string.Join(",", context.Settings.Steps)}";
 
     private async Task<CompletionResponse?> TryFindAsync(SemanticProbe probe, CancellationToken cancellationToken)
     {

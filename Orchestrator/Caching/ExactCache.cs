@@ -14,16 +14,21 @@ public sealed class ExactCache(IConnectionMultiplexer redis)
 {
     public const string KeyPrefix = "aiaspire:orchestrator:exact:";
 
-    public static string Key(string tenant, CompletionRequest request) =>
-        $"{KeyPrefix}{{{Uri.EscapeDataString(tenant)}}}:{Convert.ToHexStringLower(SHA256.HashData(Canonical(request)))}";
+    public static string Key(string tenant, CompletionRequest request, string? pipeline = null) =>
+        $"{KeyPrefix}{{{Uri.EscapeDataString(tenant)}}}:{Convert.ToHexStringLower(SHA256.HashData(Canonical(request, pipeline)))}";
 
-    /// <summary>Every parameter that changes the answer, written in one fixed order.</summary>
-    internal static byte[] Canonical(CompletionRequest request)
+    /// <summary>
+    /// Every parameter that changes the answer, written in one fixed order. <paramref name="pipeline"/> names what
+    /// prepared the prompt (template id@version, the steps that ran: whether the input was guarded and masked), so a
+    /// new template version or a changed guard policy never serves an answer made under the old one.
+    /// </summary>
+    internal static byte[] Canonical(CompletionRequest request, string? pipeline = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
+            json.WriteString("pipeline", pipeline);
             json.WriteString("model", request.Model);
             json.WriteString("strategy", request.Strategy);
             json.WriteStartArray("messages");
