@@ -21,6 +21,7 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
+        builder.AddLogRedaction();
         builder.AddDefaultHealthChecks();
 
         builder.Services.AddServiceDiscovery();
