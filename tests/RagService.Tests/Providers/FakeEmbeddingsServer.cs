@@ -44,9 +44,21 @@ public sealed class FakeEmbeddingsServer : IAsyncLifetime
         var vector = new float[Dimensions];
         foreach (var word in text.ToLowerInvariant().Split([' ', '.', ',', '?', '\n'], StringSplitOptions.RemoveEmptyEntries))
         {
-            vector[(int)((uint)string.GetHashCode(word, StringComparison.Ordinal) % Dimensions)] += 1;
+            vector[(int)(StableHash(word) % Dimensions)] += 1;
         }
         return vector;
+    }
+
+    /// <summary>FNV-1a over the word's UTF-8: the same bucket in every process (string.GetHashCode is randomized per
+    /// process, which made which words collide, and so the similarity the tests assert, change from run to run).</summary>
+    private static uint StableHash(string word)
+    {
+        var hash = 2166136261u;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(word))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+        return hash;
     }
 
     private async Task HandleAsync(HttpContext context, string? deployment)
