@@ -31,34 +31,22 @@ public sealed partial class ChatCompletionStreamResult(
         decimal cost = 0;
         var created = services.Clock.GetUtcNow().ToUnixTimeSeconds();
         var includeUsage = context.Request.StreamOptions?.IncludeUsage == true;
-        var started_ = false;
+        var begun = false;
         var toolCalls = 0;
 
         try
         {
             await foreach (var @event in events.WithCancellation(cancellationToken))
             {
-                if (!started_)
+                if (!begun)
                 {
-                    if (@event.Type == CompletionStreamEvent.Failed)
+                    route = @event.Route;
+                    if (!await SseResponse.BeginAsync(http, context, @event))
                     {
-                        context.Status = "error";
-                        context.Error = @event.Error;
-                        route = @event.Route;
-                        await TypedResults.Problem("No model could answer: " + @event.Error,
-                            statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
                         return;
                     }
-                    route = @event.Route ?? route;
-                    if (route is not null)
-                    {
-                        ChatCompletionsApi.SetRouteHeaders(http.Response, route, Caching.CacheOutcomes.Of(context));
-                    }
-                    http.Response.ContentType = "text/event-stream";
-                    http.Response.Headers.CacheControl = "no-cache";
-                    http.Response.Headers["X-Accel-Buffering"] = "no";
                     await WriteChunkAsync(http, Chunk(created, route, new ChunkDelta("assistant", ""), null), cancellationToken);
-                    started_ = true;
+                    begun = true;
                 }
 
                 switch (@event.Type)
@@ -109,7 +97,7 @@ public sealed partial class ChatCompletionStreamResult(
             }
 
             context.Status = "error";
-            if (started_)
+            if (begun)
             {
                 context.Error = "the stream ended without completing";
                 await WriteErrorAsync(http, context.Error, cancellationToken);
@@ -131,7 +119,7 @@ public sealed partial class ChatCompletionStreamResult(
             LogStreamFailed(logger, ex);
             context.Status = "error";
             context.Error = "the stream from the router broke";
-            if (started_)
+            if (begun)
             {
                 await WriteErrorAsync(http, context.Error, CancellationToken.None);
             }

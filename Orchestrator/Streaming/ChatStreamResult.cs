@@ -45,23 +45,11 @@ public sealed partial class ChatStreamResult(
             {
                 if (!begun)
                 {
-                    if (@event.Type == CompletionStreamEvent.Failed)
+                    route = @event.Route;
+                    if (!await SseResponse.BeginAsync(http, context, @event))
                     {
-                        context.Status = "error";
-                        context.Error = @event.Error;
-                        route = @event.Route;
-                        await TypedResults.Problem("No model could answer: " + @event.Error,
-                            statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
                         return;
                     }
-                    route = @event.Route ?? route;
-                    if (route is not null)
-                    {
-                        ChatCompletionsApi.SetRouteHeaders(http.Response, route, CacheOutcomes.Of(context));
-                    }
-                    http.Response.ContentType = "text/event-stream";
-                    http.Response.Headers.CacheControl = "no-cache";
-                    http.Response.Headers["X-Accel-Buffering"] = "no";
                     await http.Response.Body.FlushAsync(cancellationToken);
                     begun = true;
                 }
