@@ -18,8 +18,12 @@ public static class Extensions
     private const string HealthPath = "/health";
     private const string AlivePath = "/alive";
 
+    /// <summary>The log category of IHttpClientFactory's per-call messages.</summary>
+    public const string HttpClientLogCategory = "System.Net.Http.HttpClient";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.AddQuietDefaults();
         builder.ConfigureOpenTelemetry();
         builder.AddLogRedaction();
         builder.AddDefaultHealthChecks();
@@ -44,6 +48,21 @@ public static class Extensions
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Defaults below every other configuration source, so appsettings, environment and command line still decide.
+    /// IHttpClientFactory logs four Information messages per outgoing call (start, send, receive, end): on the internal
+    /// hops of one chat request (guard in, router, guard out, …) that is most of the platform's log volume, formatted
+    /// and written to the console on the hot path, and the spans and metrics already record each call. Warning by default.
+    /// </summary>
+    public static TBuilder AddQuietDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = [new($"Logging:LogLevel:{HttpClientLogCategory}", nameof(LogLevel.Warning))],
+        });
         return builder;
     }
 

@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace AiAspire.GatewayBench;
 
-internal sealed record BenchOptions(int Requests, int[] Concurrency, string? Redis, string? Gateway)
+/// <param name="Environment">Extra environment variables for the gateway process (--env NAME=VALUE, repeatable).</param>
+internal sealed record BenchOptions(int Requests, int[] Concurrency, string? Redis, string? Gateway, IReadOnlyDictionary<string, string> Environment)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -10,6 +11,7 @@ internal sealed record BenchOptions(int Requests, int[] Concurrency, string? Red
         int[] concurrency = [1, 8];
         string? redis = null;
         string? gateway = null;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -26,10 +28,16 @@ internal sealed record BenchOptions(int Requests, int[] Concurrency, string? Red
                 case "--gateway":
                     gateway = Path.GetFullPath(args[i + 1]);
                     break;
+                case "--env":
+                    var (name, value) = args[i + 1].Split('=', 2) is [var n, var v] && n.Length > 0
+                        ? (n, v)
+                        : throw new ArgumentException($"--env takes NAME=VALUE, not {args[i + 1]}");
+                    environment[name] = value;
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option {args[i]}");
             }
         }
-        return new BenchOptions(requests, concurrency, redis, gateway);
+        return new BenchOptions(requests, concurrency, redis, gateway, environment);
     }
 }

@@ -23,8 +23,18 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public string Description { get; }
 
+    /// <summary>CPU time (user + system, all threads) the gateway process has used so far, from <c>/proc</c> (10 ms ticks).</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id.ToString(CultureInfo.InvariantCulture)}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromMilliseconds(10 * (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)));
+    }
+
     /// <param name="gatewayDll">Another build of the gateway (to compare two versions); this repository's by default.</param>
-    public static async Task<GatewayProcess> StartAsync(string upstream, string? redis, string? gatewayDll = null)
+    /// <param name="environment">Set after the defaults, so it can replace them.</param>
+    public static async Task<GatewayProcess> StartAsync(string upstream, string? redis, string? gatewayDll = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var root = RepositoryRoot();
         var dll = (gatewayDll is null ? null : File.Exists(gatewayDll) ? gatewayDll : throw new FileNotFoundException("No gateway build there.", gatewayDll))
@@ -56,6 +66,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
             }
             start.Environment["Gateway__RateLimits__Budget__MonthlyUsdPerKey"] = "1000000";
             start.Environment["Gateway__RateLimits__Budget__MonthlyUsdPerTenant"] = "1000000";
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway did not start.");
         _ = process.StandardOutput.ReadToEndAsync();

@@ -24,7 +24,8 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
     public const string Tenant = "bench";
     public const string RagTenant = "bench-rag";
 
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(5);
+    // Generous: on a loaded 2-core machine six services and Redis have taken more than five minutes to come up.
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(10);
 
     private readonly DistributedApplication _app;
     private readonly string _dataPath;
@@ -48,7 +49,14 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
     public static string Deployment(FakeUpstream upstream) =>
         "bench-" + ((int)upstream.Delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
 
-    public static async Task<AiAspirePlatform> StartAsync(IReadOnlyList<FakeUpstream> upstreams, CancellationToken cancellationToken)
+    /// <param name="serviceEnvironment">Set on every service process after AppHost's own variables (e.g. runtime knobs to compare).</param>
+    /// <param name="unproxied">
+    /// Services listen on the addresses their callers use, instead of behind Aspire's DCP proxy (one TCP hop and the
+    /// proxy's CPU less on each of the request's hops).
+    /// </param>
+    public static async Task<AiAspirePlatform> StartAsync(
+        IReadOnlyList<FakeUpstream> upstreams, IReadOnlyDictionary<string, string> serviceEnvironment, bool unproxied,
+        CancellationToken cancellationToken)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "aiaspire-bench-" + Guid.NewGuid().ToString("N"));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -90,6 +98,36 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
         {
             gateway.WithEnvironment($"Gateway__RateLimits__{kind}__PerKey", "1000000000")
                 .WithEnvironment($"Gateway__RateLimits__{kind}__PerTenant", "1000000000");
+        }
+
+        foreach (var service in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            if (unproxied && service.GetReplicaCount() == 1)
+            {
+                // Without the proxy a service listens on its endpoint's own port: a free one, not its launch profile's
+                // fixed port, which another copy of the platform on this machine may hold.
+                var port = FreeLoopbackPort();
+                builder.CreateResourceBuilder(service).WithEndpoint("http", endpoint =>
+                {
+                    endpoint.IsProxied = false;
+                    endpoint.Port = port;
+                    endpoint.TargetPort = port;
+                });
+            }
+            builder.CreateResourceBuilder(service).WithEnvironment(context =>
+            {
+                // The testing host runs no dashboard, yet AppHost still points every service's OTLP exporter at one:
+                // each would serialize and send its spans, metrics and logs every second to a port nobody listens on
+                // (and keep failed batches for retry). Instrumentation stays on; only the export to nowhere goes.
+                foreach (var variable in context.EnvironmentVariables.Keys.Where(k => k.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal)).ToList())
+                {
+                    context.EnvironmentVariables.Remove(variable);
+                }
+                foreach (var (name, value) in serviceEnvironment)
+                {
+                    context.EnvironmentVariables[name] = value;
+                }
+            });
         }
 
         var app = await builder.BuildAsync(cancellationToken);
@@ -314,6 +352,13 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
             && steps.ValueKind == JsonValueKind.Array
             ? [.. steps.EnumerateArray().Select(step => step.GetString() ?? "")]
             : null;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Aspire hands out <c>localhost</c> addresses; the benchmark stays on IPv4 loopback.</summary>

@@ -11,7 +11,9 @@ internal sealed record BenchOptions(
     IReadOnlySet<string> Scenarios,
     bool Soak,
     TimeSpan SoakDuration,
-    int SoakRate)
+    int SoakRate,
+    IReadOnlyDictionary<string, string> ServiceEnvironment,
+    bool Unproxied)
 {
     public static readonly string[] AllScenarios = ["direct", "portkey", "aiaspire", "rag", "cache", "stream"];
 
@@ -25,6 +27,8 @@ internal sealed record BenchOptions(
           --soak              instead of the table: AiAspire's full pipeline at a fixed rate, memory sampled
           --soak-minutes M    soak length (default 10)
           --soak-rate R       requests per second during the soak (default 200)
+          --service-env N=V   an environment variable for every AiAspire service (repeatable), to compare settings
+          --unproxied         services reached directly, not through Aspire's DCP proxies (one hop less per call)
         Smoke run: --duration 2 --warmup 1 --concurrency 1,16
         """;
 
@@ -38,8 +42,10 @@ internal sealed record BenchOptions(
         int[] delays = [0, 50];
         var scenarios = new HashSet<string>(AllScenarios, StringComparer.Ordinal);
         var soak = false;
+        var unproxied = false;
         var soakMinutes = 10.0;
         var soakRate = 200;
+        var serviceEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -68,11 +74,19 @@ internal sealed record BenchOptions(
                 case "--soak":
                     soak = true;
                     break;
+                case "--unproxied":
+                    unproxied = true;
+                    break;
                 case "--soak-minutes":
                     soakMinutes = Seconds(Value(), 0.1, 24 * 60);
                     break;
                 case "--soak-rate":
                     soakRate = Integers(Value(), 1, 100_000)[0];
+                    break;
+                case "--service-env":
+                    var variable = Value();
+                    var (name, setting) = variable.Split('=', 2) is [{ Length: > 0 } n, var v] ? (n, v) : throw new ArgumentException($"--service-env takes NAME=VALUE, not {variable}.");
+                    serviceEnvironment[name] = setting;
                     break;
                 default:
                     throw new ArgumentException($"Unknown option {args[i]}.");
@@ -83,7 +97,7 @@ internal sealed record BenchOptions(
             throw new ArgumentException("--delays and --concurrency need at least one value.");
         }
         return new BenchOptions(TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmUp), concurrency, [.. delays.Distinct()],
-            scenarios, soak, TimeSpan.FromMinutes(soakMinutes), soakRate);
+            scenarios, soak, TimeSpan.FromMinutes(soakMinutes), soakRate, serviceEnvironment, unproxied);
     }
 
     private static double Seconds(string value, double min, double max)

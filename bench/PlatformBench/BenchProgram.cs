@@ -54,7 +54,7 @@ try
     if (needsPlatform)
     {
         Console.Error.WriteLine("Starting AiAspire (AppHost, local profile)…");
-        platform = await AiAspirePlatform.StartAsync(upstreams, cancel.Token);
+        platform = await AiAspirePlatform.StartAsync(upstreams, options.ServiceEnvironment, options.Unproxied, cancel.Token);
         await platform.VerifyAsync(upstreams[0], cancel.Token);
     }
 
@@ -65,23 +65,33 @@ try
     }
     processes["bench (load + fake upstreams)"] = Environment.ProcessId;
 
+    var cpuGroups = processes.ToDictionary(p => p.Key, p => new[] { p.Value });
+    if (processes.TryGetValue("Gateway", out var gatewayPid) && ProcessMemory.TreeAbove(gatewayPid, "dcp") is { Count: > 0 } dcp)
+    {
+        // Aspire's orchestrator, and in the local profile the proxies in front of every service endpoint.
+        cpuGroups["dcp"] = [.. dcp];
+    }
+    var cpu = new CpuMeter(cpuGroups);
+
     if (options.Soak)
     {
-        var soak = new SoakRun(platform!.Route("aiaspire", platform.Key, upstreams[0], stream: false), options.SoakRate, options.SoakDuration, processes);
+        var soak = new SoakRun(platform!.Route("aiaspire", platform.Key, upstreams[0], stream: false), options.SoakRate, options.SoakDuration, processes, cpu);
         Console.WriteLine(await soak.RunAsync(cancel.Token));
         return 0;
     }
 
     if (platform is not null)
     {
-        // Once per run, so that the first point measured does not pay for a cold platform (JIT tiers, pools, caches).
+        // Once per run, so that the first point measured does not pay for a cold platform (JIT tiers, pools, caches):
+        // profiled at 80 requests/s, a third of the gateway's CPU was still the JIT's a minute after start, so each
+        // kind of request gets at least 10 s (more with a longer --warmup).
         Console.Error.WriteLine("Warming AiAspire up…");
         foreach (var target in (Target[])[
             platform.Route("warm-up", platform.Key, upstreams[0], stream: false),
             platform.Route("warm-up", platform.RagKey, upstreams[0], stream: false),
             platform.Route("warm-up", platform.Key, upstreams[0], stream: true)])
         {
-            await LoadGenerator.RunAsync(target, Math.Min(options.Concurrency.Max(), 8), TimeSpan.FromSeconds(Math.Max(3, options.WarmUp.TotalSeconds)), TimeSpan.Zero, cancel.Token);
+            await LoadGenerator.RunAsync(target, Math.Min(options.Concurrency.Max(), 8), TimeSpan.FromSeconds(Math.Max(10, 2 * options.WarmUp.TotalSeconds)), TimeSpan.Zero, cancel.Token);
         }
     }
 
@@ -133,7 +143,8 @@ try
             foreach (var concurrency in options.Concurrency)
             {
                 memory.Phase = $"{scenario}|{concurrency}";
-                var result = await LoadGenerator.RunAsync(target, concurrency, options.WarmUp, options.Duration, cancel.Token);
+                var result = await LoadGenerator.RunAsync(target, concurrency, options.WarmUp, options.Duration, cancel.Token, cpu.Start);
+                result = result with { Cpu = cpu.Stop() };
                 memory.Phase = "between";
                 points.Add((new PointKey(scenario, at, concurrency, baseline, delay), result));
                 Console.Error.WriteLine(System.FormattableString.Invariant(
@@ -155,6 +166,9 @@ try
         phase.EndsWith("|" + highest, StringComparison.Ordinal)
         && (process.StartsWith("portkey", StringComparison.Ordinal) ? phase.Contains("portkey", StringComparison.Ordinal)
             : process.StartsWith("bench", StringComparison.Ordinal) || phase.Contains("aiaspire", StringComparison.Ordinal))));
+    Console.WriteLine("CPU time per request, ms, by process (measured phase; user + system from /proc; all processes share the cores):");
+    Console.WriteLine();
+    Console.WriteLine(Report.Cpu(points, cpu.Groups));
     if (platform is not null)
     {
         Console.WriteLine("Where AiAspire's orchestrator spends its time (median ms per pipeline stage over all concurrencies, from its InferenceCompleted events):");

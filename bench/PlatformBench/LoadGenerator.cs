@@ -15,10 +15,13 @@ internal static class LoadGenerator
     /// <summary>Microseconds: one minute is the longest latency recorded.</summary>
     private const long HighestTrackable = 60_000_000;
 
-    public static async Task<PointResult> RunAsync(Target target, int concurrency, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken)
+    /// <param name="measuring">Called between the warm-up and the measured phase.</param>
+    public static async Task<PointResult> RunAsync(
+        Target target, int concurrency, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken, Action? measuring = null)
     {
         using var http = CreateClient(target, concurrency);
         await RunPhaseAsync(http, target, concurrency, warmUp, record: false, cancellationToken);
+        measuring?.Invoke();
         return await RunPhaseAsync(http, target, concurrency, duration, record: true, cancellationToken);
     }
 

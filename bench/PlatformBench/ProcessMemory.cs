@@ -46,6 +46,61 @@ internal static class ProcessMemory
         return null;
     }
 
+    /// <summary>
+    /// CPU time (user + system, all threads) a process has used so far, or null once it is gone. Read from
+    /// <c>/proc/PID/stat</c> in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    /// </summary>
+    public static TimeSpan? CpuTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            // After the last ')': state(0) ppid(1) … utime(11) stime(12).
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromMilliseconds(ticks * 10);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The processes of the tree that <paramref name="prefix"/> names above <paramref name="pid"/>: from its highest
+    /// ancestor running such a program (Aspire's DCP detaches from the AppHost), that one and every process below it
+    /// running one too. Empty when no ancestor runs one.
+    /// </summary>
+    public static List<int> TreeAbove(int pid, string prefix)
+    {
+        var parents = AllProcesses().ToDictionary(p => p, ParentOf);
+        var top = 0;
+        for (var at = pid; at > 1 && parents.TryGetValue(at, out var parent); at = parent)
+        {
+            if (ProgramOf(at) is { } program && program.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                top = at;
+            }
+        }
+        if (top == 0)
+        {
+            return [];
+        }
+        var below = new HashSet<int> { top };
+        for (var grown = true; grown;)
+        {
+            grown = false;
+            foreach (var (child, parent) in parents)
+            {
+                if (below.Contains(parent) && below.Add(child))
+                {
+                    grown = true;
+                }
+            }
+        }
+        return [.. below.Where(p => ProgramOf(p) is { } program && program.StartsWith(prefix, StringComparison.Ordinal))];
+    }
+
     /// <summary>The program a process runs: an apphost (<c>…/Gateway</c>), a dll under <c>dotnet</c>, or a native binary.</summary>
     private static string? ProgramOf(int pid)
     {

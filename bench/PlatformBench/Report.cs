@@ -45,6 +45,24 @@ internal static class Report
         return text.ToString();
     }
 
+    /// <summary>Per point: CPU milliseconds each process group spent per successful request, and their sum.</summary>
+    public static string Cpu(IReadOnlyList<(PointKey Key, PointResult Result)> points, IEnumerable<string> groups)
+    {
+        var columns = groups.Order(StringComparer.Ordinal).ToList();
+        var text = new StringBuilder();
+        text.AppendLine($"| scenario | conc. | {string.Join(" | ", columns)} | total |");
+        text.AppendLine($"| --- | ---: |{string.Concat(columns.Select(_ => " ---: |"))} ---: |");
+        foreach (var (key, result) in points.Where(p => p.Result.Latency.TotalCount > 0 && p.Result.Cpu.Count > 0))
+        {
+            var requests = (double)result.Latency.TotalCount;
+            string PerRequest(TimeSpan? time) => time is { } t ? (t.TotalMilliseconds / requests).ToString("F2", CultureInfo.InvariantCulture) : "-";
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {key.Scenario} | {key.Concurrency} | {string.Join(" | ", columns.Select(c => PerRequest(result.Cpu.TryGetValue(c, out var t) ? t : null)))} | " +
+                $"{PerRequest(result.Cpu.Values.Aggregate(TimeSpan.Zero, (sum, t) => sum + t))} |"));
+        }
+        return text.ToString();
+    }
+
     public static string Machine()
     {
         var cpu = File.Exists("/proc/cpuinfo")

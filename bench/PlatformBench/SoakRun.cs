@@ -10,12 +10,16 @@ namespace AiAspire.PlatformBench;
 /// schedule whether or not earlier ones have answered (latency counts from the scheduled time, so a stall shows), and
 /// every minute prints latency and each process's resident set.
 /// </summary>
-internal sealed class SoakRun(Target target, int rate, TimeSpan duration, IReadOnlyDictionary<string, int> processes)
+/// <remarks>At the end it prints what the whole run cost each process in CPU per answered request.</remarks>
+internal sealed class SoakRun(Target target, int rate, TimeSpan duration, IReadOnlyDictionary<string, int> processes, CpuMeter cpu)
 {
     /// <summary>Requests in flight at most; beyond it a request is counted as dropped rather than queued without bound.</summary>
     private const int MaxInFlight = 1024;
 
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Requests answered over the whole run (a minute's window can still gain answers after it is printed).</summary>
+    private long _answered;
 
     public async Task<string> RunAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +34,7 @@ internal sealed class SoakRun(Target target, int rate, TimeSpan duration, IReadO
         Console.Error.Write(report);
 
         var minutes = new List<Dictionary<string, long>>();
+        cpu.Start();
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var minuteTicks = 60 * Stopwatch.Frequency;
@@ -65,6 +70,8 @@ internal sealed class SoakRun(Target target, int rate, TimeSpan duration, IReadO
             }
         }
         await Task.WhenAll(pending);
+        var used = cpu.Stop();
+        var ok = Interlocked.Read(ref _answered);
         if (window.Sent > 0)
         {
             var line = Close(window, minutes.Count + 1, names, minutes);
@@ -73,6 +80,10 @@ internal sealed class SoakRun(Target target, int rate, TimeSpan duration, IReadO
 
         report.AppendLine();
         report.AppendLine(Growth(names, minutes));
+        report.AppendLine();
+        report.AppendLine(ok == 0 ? "No request answered: no CPU per request." : "CPU ms per answered request over the whole run: " + string.Join(", ",
+            used.OrderBy(u => u.Key, StringComparer.Ordinal).Append(new("total", used.Values.Aggregate(TimeSpan.Zero, (sum, t) => sum + t)))
+                .Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Key} {u.Value.TotalMilliseconds / ok:F2}"))));
         return report.ToString();
     }
 
@@ -87,6 +98,7 @@ internal sealed class SoakRun(Target target, int rate, TimeSpan duration, IReadO
                 window.Latency.RecordValue(Math.Min(micros, 60_000_000));
                 window.Ok++;
             }
+            Interlocked.Increment(ref _answered);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {
