@@ -9,11 +9,14 @@ namespace AiAspire.RagService.Stores;
 /// a BM25 keyword index over the same nodes (heading path and text) and, from <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/>
 /// live chunks on, an append-only HNSW graph over them. Each version is immutable to its readers: it maps node ids to the
 /// chunks it holds, and nodes it does not hold (deleted, replaced, or added by a later version) are tombstones. A write
-/// inserts only the new chunks (into the graph too, when there is one); when tombstones outgrow <see cref="EmbeddedIndexOptions.RebuildDeadRatio"/>
-/// the nodes are laid out again from the live chunks. Small collections keep no graph at all — they never search one, so
-/// they do not pay its inserts — and get one, built once from all their chunks, at the write that takes them over the
-/// threshold; a collection that falls back below it drops its graph. Small collections and filtered searches scan exactly
-/// (SIMD dot products).
+/// inserts only the new chunks (into the graph too, when there is one). Small collections keep no graph at all — they never
+/// search one, so they do not pay its inserts. No write builds a graph: a version that <see cref="WantsGraph"/> (it reached
+/// the threshold without one, or its graph's tombstones outgrew <see cref="EmbeddedIndexOptions.RebuildDeadRatio"/>) is
+/// served as it is — exactly, or through the old graph — while the store builds the graph in the background and swaps it in
+/// (<see cref="Build"/>, then <see cref="Apply"/> of the writes made meanwhile). A collection drops its graph only below
+/// <see cref="EmbeddedIndexOptions.ExactSearchBelowRatio"/> of the threshold, so one that hovers at it does not flap. A
+/// graph-less collection whose tombstones outgrow the ratio is laid out again in the write (cheap without a graph). Small
+/// collections and filtered searches scan exactly (SIMD dot products).
 /// </summary>
 internal sealed class CollectionIndex
 {
@@ -23,15 +26,26 @@ internal sealed class CollectionIndex
     private readonly KeywordIndex _keywords;
     private readonly EmbeddedIndexOptions _options;
 
+    /// <summary>A fresh layout: the keyword index is built from <paramref name="slots"/>.</summary>
     private CollectionIndex(int dimensions, HnswGraph? graph, Slot[] slots, ImmutableDictionary<string, int[]> nodesByDocument, EmbeddedIndexOptions options)
+        : this(dimensions, graph, slots, nodesByDocument, null, options)
+    {
+    }
+
+    /// <param name="keywords">Makes the keyword index of these slots from the previous one; null builds it from the slots.</param>
+    private CollectionIndex(int dimensions, HnswGraph? graph, Slot[] slots, ImmutableDictionary<string, int[]> nodesByDocument,
+        Func<Func<int, bool>, KeywordIndex>? keywords, EmbeddedIndexOptions options)
     {
         Dimensions = dimensions;
         _graph = graph;
         _slots = slots;
         _nodesByDocument = nodesByDocument;
         _options = options;
-        Count = slots.Count(slot => slot.Document is not null);
-        _keywords = KeywordIndex.FromTerms([.. slots.Select(slot => slot.Document?.Terms[slot.Position])]);
+        bool IsLive(int node) => slots[node].Document is not null;
+        _keywords = keywords?.Invoke(IsLive) ?? KeywordIndex.FromTerms([.. slots.Select(slot => slot.Document?.Terms[slot.Position])], IsLive);
+        Count = _keywords.Live;
+        // Taken while this version's writer is the graph's only one, so a snapshot of this version can save the graph as it was.
+        GraphView = graph?.View ?? default;
     }
 
     public int Dimensions { get; }
@@ -42,16 +56,36 @@ internal sealed class CollectionIndex
     /// <summary>Nodes this version does not hold: tombstones (in the graph, still carrying searches).</summary>
     public int Dead => (_graph?.Count ?? _slots.Length) - Count;
 
-    /// <summary>Whether unfiltered searches go through the graph: exactly when there is one (see <see cref="NeedsGraph"/>).</summary>
+    /// <summary>Whether unfiltered searches go through the graph: exactly when there is one (see <see cref="WantsGraph"/>).</summary>
     public bool SearchesApproximately => _graph is not null;
 
     /// <summary>The HNSW graph; null while the collection is below <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/>.</summary>
     internal HnswGraph? Graph => _graph;
 
-    private static bool NeedsGraph(int live, EmbeddedIndexOptions options) => live >= options.ApproximateSearchMinChunks;
+    /// <summary>The graph's nodes and entry point as this version was made: what a save of this version writes.</summary>
+    internal HnswGraph.Snapshot GraphView { get; }
+
+    /// <summary>
+    /// Whether the store should build this collection a graph in the background: it has none and has reached
+    /// <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/>, or its graph carries more tombstones than
+    /// <see cref="EmbeddedIndexOptions.RebuildDeadRatio"/> allows.
+    /// </summary>
+    public bool WantsGraph => _graph is null ? Count >= _options.ApproximateSearchMinChunks : Dead > Count * _options.RebuildDeadRatio;
+
+    /// <summary>A collection with a graph keeps it down to this many live chunks (hysteresis); below, it is searched exactly.</summary>
+    private static bool KeepsGraph(int live, EmbeddedIndexOptions options) =>
+        live >= options.ApproximateSearchMinChunks * options.ExactSearchBelowRatio;
+
+    /// <summary>The live documents, each once.</summary>
+    public IEnumerable<DocumentEntry> Documents() => _nodesByDocument.Values.Select(nodes => _slots[nodes[0]].Document!);
+
+    /// <summary>The live document of this id, if any.</summary>
+    public DocumentEntry? DocumentOf(string id) => _nodesByDocument.TryGetValue(id, out var nodes) ? _slots[nodes[0]].Document : null;
 
     /// <summary>Documents in id order and chunks in index order, so that equal scores rank the same way every time.</summary>
-    public static CollectionIndex Build(IEnumerable<DocumentEntry> documents, EmbeddedIndexOptions options)
+    /// <param name="withGraph">Whether to build an HNSW graph over the chunks (slow: the store does it in the background).</param>
+    public static CollectionIndex Build(IEnumerable<DocumentEntry> documents, EmbeddedIndexOptions options, bool withGraph = false,
+        CancellationToken cancellationToken = default)
     {
         var ordered = documents.Where(d => !d.Chunks.IsEmpty).OrderBy(d => d.Document.Id, StringComparer.Ordinal).ToList();
         if (ordered.Count == 0)
@@ -59,11 +93,12 @@ internal sealed class CollectionIndex
             throw new ArgumentException("A collection index needs at least one chunk.", nameof(documents));
         }
         var dimensions = ordered[0].Dimensions;
-        var graph = NeedsGraph(ordered.Sum(d => d.Chunks.Length), options) ? new HnswGraph(dimensions, Parameters(options)) : null;
+        var graph = withGraph ? new HnswGraph(dimensions, Parameters(options)) : null;
         var slots = new List<Slot>();
         var nodes = ImmutableDictionary.CreateBuilder<string, int[]>(StringComparer.Ordinal);
         foreach (var document in ordered)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             nodes[document.Document.Id] = Insert(graph, document, slots);
         }
         return new CollectionIndex(dimensions, graph, [.. slots], nodes.ToImmutable(), options);
@@ -104,14 +139,15 @@ internal sealed class CollectionIndex
     /// <summary>
     /// The next version: <paramref name="removed"/> documents' nodes become tombstones and <paramref name="added"/> ones are
     /// appended (and inserted into the shared graph, which earlier versions never see them in); null when nothing is left.
-    /// Crossing <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/> in either direction lays the nodes out again,
-    /// with a graph built once from every live chunk or without one.
+    /// Falling below the graph's hysteresis line, a new vector length, or too many tombstones without a graph lay the nodes
+    /// out again, without a graph; nothing here builds one (see <see cref="WantsGraph"/>).
     /// </summary>
     /// <param name="members">Every document of the collection after the change, for a rebuild.</param>
     public CollectionIndex? Apply(IReadOnlyCollection<string> removed, IReadOnlyList<DocumentEntry> added, Func<IEnumerable<DocumentEntry>> members)
     {
         var slots = new List<Slot>(_slots);
         var nodes = _nodesByDocument.ToBuilder();
+        var removedNodes = new List<int>();
         foreach (var id in removed)
         {
             if (nodes.Remove(id, out var gone))
@@ -119,32 +155,42 @@ internal sealed class CollectionIndex
                 foreach (var node in gone)
                 {
                     slots[node] = default;
+                    removedNodes.Add(node);
                 }
             }
         }
-        var live = slots.Count(slot => slot.Document is not null) + added.Sum(d => d.Chunks.Length);
+        var addedChunks = added.Sum(d => d.Chunks.Length);
+        var live = Count - removedNodes.Count + addedChunks;
         if (live == 0)
         {
             return null;
         }
-        // Nodes a failed write left behind count as dead too: the graph holds them, no version does.
-        var dead = (_graph?.Count ?? slots.Count) - (live - added.Sum(d => d.Chunks.Length));
+        // Nodes a failed write left behind count as dead too: the graph (or the keyword index) holds them, no version does.
+        var dead = Math.Max(_graph?.Count ?? slots.Count, _keywords.Reserved) - (live - addedChunks);
         // A new vector length is allowed only once the old chunks are all gone (the store checks): that takes new nodes too.
-        if (dead > live * _options.RebuildDeadRatio || added.Any(d => !d.Chunks.IsEmpty && d.Dimensions != Dimensions)
-            || NeedsGraph(live, _options) != (_graph is not null))
+        if ((_graph is null && dead > live * _options.RebuildDeadRatio) || added.Any(d => !d.Chunks.IsEmpty && d.Dimensions != Dimensions)
+            || (_graph is not null && !KeepsGraph(live, _options)))
         {
             return Build(members(), _options);
         }
         // Writes are serialized per tenant, so this is the graph's only writer; readers of this version ignore the new nodes.
-        for (var node = slots.Count; node < (_graph?.Count ?? 0); node++)
+        for (var node = slots.Count; node < Math.Max(_graph?.Count ?? 0, _keywords.Reserved); node++)
         {
             slots.Add(default);
         }
+        var addedNodes = new List<(int Node, IReadOnlyList<string> Terms)>(addedChunks);
         foreach (var document in added.Where(d => !d.Chunks.IsEmpty))
         {
-            nodes[document.Document.Id] = Insert(_graph, document, slots);
+            var inserted = Insert(_graph, document, slots);
+            nodes[document.Document.Id] = inserted;
+            for (var position = 0; position < inserted.Length; position++)
+            {
+                addedNodes.Add((inserted[position], document.Terms[position]));
+            }
         }
-        return new CollectionIndex(Dimensions, _graph, [.. slots], nodes.ToImmutable(), _options);
+        var keywords = _keywords;
+        return new CollectionIndex(Dimensions, _graph, [.. slots], nodes.ToImmutable(),
+            isLive => keywords.Apply(removedNodes, addedNodes, slots.Count, isLive), _options);
     }
 
     /// <summary>How a graph file names a chunk: a changed document (new content hash) never matches its old nodes.</summary>

@@ -13,7 +13,7 @@ internal sealed record DocumentEntry(StoredDocument Document, ImmutableArray<Sto
 
     /// <summary>
     /// The keyword terms of each chunk (heading path and text), tokenized once per entry: a collection's BM25 index is
-    /// rebuilt on every write, and re-tokenizing unchanged documents would dominate that. Each distinct term is held once
+    /// built from them whenever its nodes are laid out again, and re-tokenizing unchanged documents would dominate that. Each distinct term is held once
     /// per document, as words repeat. A racing first read computes it twice, harmlessly.
     /// </summary>
     public IReadOnlyList<string>[] Terms => _terms ??= Tokenize(Chunks);

@@ -9,16 +9,23 @@ namespace AiAspire.RagService.Stores;
 
 /// <summary>
 /// Cosine search in process memory — exact below <see cref="EmbeddedIndexOptions.ApproximateSearchMinChunks"/> chunks per
-/// collection (with no graph kept), through an HNSW graph from there on — with one snapshot file per tenant under <c>{dataPath}/vectors</c> (and the
-/// large collections' graphs beside it). Indexes are per tenant, so no search can reach another tenant's chunks. Writes of a
-/// tenant are serialized and reach the disk before they become visible, so memory never runs ahead of what a restart would
-/// load; reads take no lock (each tenant's index is immutable and swapped whole; graphs are shared append-only).
+/// collection (with no graph kept), through an HNSW graph from there on — persisted under <c>{dataPath}/vectors</c> as one
+/// snapshot file per tenant (and the large collections' graphs beside it) plus the tenant's write-ahead log. Indexes are per
+/// tenant, so no search can reach another tenant's chunks. Writes of a tenant are serialized: each one makes the next index
+/// version incrementally (new vectors appended, old ones tombstoned, BM25 postings and statistics updated), appends one
+/// record to the log and flushes it, and only then publishes the version, so memory never runs ahead of what a restart would
+/// load and readers never see half a write. Reads take no lock (each tenant's index is immutable and swapped whole; graphs
+/// and posting lists are shared append-only). When the log passes <see cref="EmbeddedIndexOptions.CompactLogBytes"/> or
+/// <see cref="EmbeddedIndexOptions.CompactLogRecords"/>, a background compaction writes a snapshot (crash-safely) and drops
+/// the log segments it covers; at start each snapshot is loaded and the later log replayed.
 /// </summary>
-public sealed partial class EmbeddedVectorStore : IVectorStore
+public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, TenantSlot> _tenants = new(StringComparer.Ordinal);
     private readonly ILogger<EmbeddedVectorStore> _logger;
     private readonly EmbeddedIndexOptions _options;
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile bool _disposed;
 
     public EmbeddedVectorStore(string dataPath, ILogger<EmbeddedVectorStore> logger, EmbeddedIndexOptions? options = null)
     {
@@ -44,13 +51,16 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
     public bool SearchesApproximately(string tenant, string collection, string embeddingModel) =>
         IndexOf(tenant).Collections.TryGetValue(new CollectionKey(collection, embeddingModel), out var index) && index.SearchesApproximately;
 
+    /// <summary>A segment of <paramref name="tenant"/>'s write-ahead log.</summary>
+    internal string LogPathFor(string tenant, long sequence) => WriteAheadLog.PathFor(DirectoryPath, TenantFileName(tenant), sequence);
+
     internal CollectionIndex? CollectionIndexFor(string tenant, string collection, string embeddingModel) =>
         IndexOf(tenant).Collections.GetValueOrDefault(new CollectionKey(collection, embeddingModel));
 
     public Task UpsertDocumentAsync(StoredDocument document, IReadOnlyList<StoredChunk> chunks, CancellationToken cancellationToken) =>
         UpsertDocumentsAsync([new DocumentUpsert(document, chunks)], cancellationToken);
 
-    /// <summary>One index update per collection and one snapshot write for the whole batch: bulk loads insert incrementally.</summary>
+    /// <summary>One index update per collection and one log record for the whole batch: bulk loads insert incrementally.</summary>
     public async Task UpsertDocumentsAsync(IReadOnlyList<DocumentUpsert> documents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
@@ -78,6 +88,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
             throw new ArgumentException("A batch upsert stores documents of one tenant.", nameof(documents));
         }
 
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var slot = _tenants.GetOrAdd(tenant, _ => new TenantSlot());
         await slot.Gate.WaitAsync(cancellationToken);
         try
@@ -88,9 +99,10 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
             foreach (var entry in entries.Where(e => !e.Chunks.IsEmpty))
             {
                 // Documents this batch does not replace keep their vectors: a collection of a model has one vector length.
-                var other = current.Documents.Values.FirstOrDefault(d =>
-                    d.Key == entry.Key && !replaced.Contains(d.Document.Id) && !d.Chunks.IsEmpty && d.Dimensions != entry.Dimensions);
-                var expected = other?.Dimensions ?? dimensions.GetValueOrDefault(entry.Key, entry.Dimensions);
+                var expected = current.Collections.TryGetValue(entry.Key, out var collection) && collection.Dimensions != entry.Dimensions
+                    && collection.Documents().Any(d => !replaced.Contains(d.Document.Id))
+                        ? collection.Dimensions
+                        : dimensions.GetValueOrDefault(entry.Key, entry.Dimensions);
                 if (expected != entry.Dimensions)
                 {
                     throw new ArgumentException(
@@ -99,7 +111,9 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
                 }
                 dimensions[entry.Key] = entry.Dimensions;
             }
-            Commit(tenant, slot, current.With(entries, _options));
+            var next = current.With(entries, _options);
+            slot.LogFor(DirectoryPath, tenant).AppendUpsert(entries);
+            Publish(tenant, slot, next);
         }
         finally
         {
@@ -110,6 +124,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
     public async Task<bool> DeleteDocumentAsync(string tenant, string documentId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_tenants.TryGetValue(tenant, out var slot))
         {
             return false;
@@ -122,7 +137,8 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
             {
                 return false;
             }
-            Commit(tenant, slot, next);
+            slot.LogFor(DirectoryPath, tenant).AppendDelete(documentId);
+            Publish(tenant, slot, next);
             return true;
         }
         finally
@@ -181,50 +197,180 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
     }
 
     /// <summary>
-    /// Disk first, then memory: if the snapshot write fails, readers keep seeing the state a restart would load. Graphs are
-    /// saved after the snapshot; they only spare a restart the rebuild, so a graph that fails to save, or is stale after a
-    /// crash between the two writes, is built again at load.
+    /// Writes a snapshot of <paramref name="tenant"/>'s documents now (and its large collections' graphs) and drops the log
+    /// segments it covers, as the background compaction does when the log grows past its thresholds.
     /// </summary>
-    private void Commit(string tenant, TenantSlot slot, TenantIndex next)
+    public async Task CompactAsync(string tenant, CancellationToken cancellationToken)
     {
-        var path = SnapshotPathFor(tenant);
-        if (next.Documents.IsEmpty)
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_tenants.TryGetValue(tenant, out var slot))
         {
-            File.Delete(path);
+            await CompactCoreAsync(tenant, slot, cancellationToken);
         }
-        else
-        {
-            SnapshotFile.Write(path, tenant, next);
-        }
-        var previous = slot.Index;
-        slot.Index = next;
+    }
 
-        foreach (var (key, index) in next.Collections)
+    /// <summary>
+    /// Completes when no background graph build of <paramref name="tenant"/> is under way (builds that a swap starts in turn
+    /// included): from then on its collections at the threshold search through their graphs.
+    /// </summary>
+    public async Task WhenGraphsBuiltAsync(string tenant, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
+        while (_tenants.TryGetValue(tenant, out var slot) && slot.Builds.Values.ToArray() is { Length: > 0 } running)
         {
-            var graphPath = GraphPathFor(tenant, key.Collection, key.EmbeddingModel);
-            if (previous.Collections.TryGetValue(key, out var before) && ReferenceEquals(before, index))
-            {
-                continue;
-            }
+            await Task.WhenAll(running).WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Awaited by a background graph build between building and swapping in its graph (tests hold builds there).</summary>
+    internal Func<Task>? BeforeGraphSwap { get; set; }
+
+    /// <summary>Stops graph builds and closes the tenants' logs after any compaction under way; every acknowledged write is on disk already.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _stopping.Cancel();
+        foreach (var slot in _tenants.Values)
+        {
+            Task.WhenAll(slot.Builds.Values).GetAwaiter().GetResult();
+            slot.Background.GetAwaiter().GetResult();
+            slot.Gate.Wait();
             try
             {
-                if (index.Graph is { } graph && graph.Count >= _options.PersistGraphMinChunks)
-                {
-                    HnswGraphFile.Write(graphPath, graph, index.KeyOfNode);
-                }
-                else
-                {
-                    File.Delete(graphPath);
-                }
+                slot.Log?.Dispose();
+                slot.Log = null;
+            }
+            finally
+            {
+                slot.Gate.Release();
+            }
+        }
+        _stopping.Dispose();
+    }
+
+    /// <summary>Makes the version that the log now holds visible (under the tenant's gate), and starts a compaction when the log is due one.</summary>
+    private void Publish(string tenant, TenantSlot slot, TenantIndex next)
+    {
+        slot.Index = next;
+        StartGraphBuilds(tenant, slot);
+        var log = slot.Log!;
+        if (log.ActiveBytes >= _options.CompactLogBytes || log.ActiveRecords >= _options.CompactLogRecords)
+        {
+            StartCompaction(tenant, slot);
+        }
+    }
+
+    /// <summary>Starts a background compaction unless one is under way (under the tenant's gate).</summary>
+    private void StartCompaction(string tenant, TenantSlot slot)
+    {
+        if (!slot.Background.IsCompleted || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        slot.Background = Task.Run(async () =>
+        {
+            try
+            {
+                await CompactCoreAsync(tenant, slot, CancellationToken.None);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                LogGraphNotSaved(_logger, ex, graphPath);
+                // The log still holds every write: nothing is lost, and the next write past the threshold tries again.
+                LogCompactionFailed(_logger, ex, SnapshotPathFor(tenant));
+            }
+        });
+    }
+
+    /// <summary>
+    /// Seals the log under the tenant's gate (later writes go to a new segment) and takes the version it produced; then,
+    /// outside the gate, writes that version as the snapshot (naming the sealed segment), then the graphs of collections that
+    /// changed since the last snapshot, then deletes the sealed segments. A crash at any point leaves a snapshot and the
+    /// segments after the one it names. Graphs only spare a restart their rebuild, so one that fails to save, or is stale
+    /// after a crash, is built again at load.
+    /// </summary>
+    private async Task CompactCoreAsync(string tenant, TenantSlot slot, CancellationToken cancellationToken)
+    {
+        await slot.CompactionGate.WaitAsync(cancellationToken);
+        try
+        {
+            TenantIndex index;
+            long sequence;
+            await slot.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                index = slot.Index;
+                sequence = slot.Log?.Seal() ?? slot.LastSequence;
+                slot.LastSequence = sequence;
+            }
+            finally
+            {
+                slot.Gate.Release();
+            }
+            // With no write since the last snapshot, only graphs swapped in since then are saved (they match that snapshot).
+            var written = sequence != slot.SnapshotSequence;
+            var path = SnapshotPathFor(tenant);
+            if (written && index.Documents.IsEmpty)
+            {
+                File.Delete(path);
+            }
+            else if (written)
+            {
+                SnapshotFile.Write(path, tenant, index, sequence);
+            }
+            var previous = slot.Saved;
+            foreach (var (key, collection) in index.Collections)
+            {
+                var graphPath = GraphPathFor(tenant, key.Collection, key.EmbeddingModel);
+                if (previous.Collections.TryGetValue(key, out var before) && ReferenceEquals(before, collection))
+                {
+                    continue;
+                }
+                try
+                {
+                    if (collection.Graph is { } graph && collection.GraphView.Count >= _options.PersistGraphMinChunks)
+                    {
+                        HnswGraphFile.Write(graphPath, graph, collection.GraphView, collection.KeyOfNode);
+                    }
+                    else
+                    {
+                        File.Delete(graphPath);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    LogGraphNotSaved(_logger, ex, graphPath);
+                }
+            }
+            foreach (var key in previous.Collections.Keys.Where(key => !index.Collections.ContainsKey(key)))
+            {
+                DeleteGraphFile(GraphPathFor(tenant, key.Collection, key.EmbeddingModel));
+            }
+            slot.Saved = index;
+            slot.SnapshotSequence = sequence;
+            if (written)
+            {
+                DeleteSegmentsThrough(TenantFileName(tenant), sequence);
             }
         }
-        foreach (var key in previous.Collections.Keys.Where(key => !next.Collections.ContainsKey(key)))
+        finally
         {
-            File.Delete(GraphPathFor(tenant, key.Collection, key.EmbeddingModel));
+            slot.CompactionGate.Release();
+        }
+    }
+
+    private void DeleteSegmentsThrough(string prefix, long sequence)
+    {
+        foreach (var (owner, number, path) in WriteAheadLog.Segments(DirectoryPath))
+        {
+            if (owner == prefix && number <= sequence)
+            {
+                File.Delete(path);
+            }
         }
     }
 
@@ -237,35 +383,112 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
             File.Delete(temporary);
         }
 
-        foreach (var path in Directory.EnumerateFiles(DirectoryPath, "*" + SnapshotFile.Extension))
+        var segments = WriteAheadLog.Segments(DirectoryPath).GroupBy(s => s.Prefix, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
+        var snapshots = Directory.EnumerateFiles(DirectoryPath, "*" + SnapshotFile.Extension)
+            .ToDictionary(path => Path.GetFileNameWithoutExtension(path), StringComparer.Ordinal);
+        foreach (var prefix in snapshots.Keys.Union(segments.Keys).Order(StringComparer.Ordinal))
         {
-            try
+            string? tenant = null;
+            var snapshotSequence = 0L;
+            List<DocumentEntry> documents = [];
+            if (snapshots.TryGetValue(prefix, out var path))
             {
-                var (tenant, documents) = SnapshotFile.Read(path);
-                if (!string.Equals(SnapshotPathFor(tenant), path, StringComparison.Ordinal))
+                try
                 {
-                    throw new InvalidDataException($"{path} holds tenant data that belongs in {Path.GetFileName(SnapshotPathFor(tenant))}.");
+                    (tenant, snapshotSequence, documents) = SnapshotFile.Read(path);
+                    if (!string.Equals(SnapshotPathFor(tenant), path, StringComparison.Ordinal))
+                    {
+                        throw new InvalidDataException($"{path} holds tenant data that belongs in {Path.GetFileName(SnapshotPathFor(tenant))}.");
+                    }
                 }
-                _tenants[tenant] = new TenantSlot { Index = TenantIndex.From(documents, (key, members) => LoadCollection(tenant, key, members)) };
+                catch (InvalidDataException ex)
+                {
+                    tenant = null;
+                    documents = [];
+                    var quarantine = $"{path}.corrupt-{DateTime.UtcNow:yyyyMMddHHmmss}";
+                    File.Move(path, quarantine, overwrite: true);
+                    LogQuarantined(_logger, ex, path, quarantine);
+                }
             }
-            catch (InvalidDataException ex)
+
+            var records = new List<WriteAheadLog.Record>();
+            var lastSequence = snapshotSequence;
+            foreach (var (_, sequence, segmentPath) in segments.GetValueOrDefault(prefix) ?? [])
             {
-                var quarantine = $"{path}.corrupt-{DateTime.UtcNow:yyyyMMddHHmmss}";
-                File.Move(path, quarantine, overwrite: true);
-                LogQuarantined(_logger, ex, path, quarantine);
+                lastSequence = Math.Max(lastSequence, sequence);
+                if (sequence <= snapshotSequence)
+                {
+                    // Left by a crash between a compaction's snapshot and its clean-up: the snapshot holds these writes.
+                    File.Delete(segmentPath);
+                    continue;
+                }
+                var segment = WriteAheadLog.Read(segmentPath, sequence);
+                if (segment.ValidBytes < segment.TotalBytes)
+                {
+                    LogTornTail(_logger, segmentPath, segment.TotalBytes - segment.ValidBytes, segment.Records.Count);
+                }
+                if (segment.Tenant is null)
+                {
+                    continue;
+                }
+                if (!string.Equals(TenantFileName(segment.Tenant), prefix, StringComparison.Ordinal) || (tenant is not null && tenant != segment.Tenant))
+                {
+                    var quarantine = $"{segmentPath}.corrupt-{DateTime.UtcNow:yyyyMMddHHmmss}";
+                    File.Move(segmentPath, quarantine, overwrite: true);
+                    LogQuarantined(_logger, new InvalidDataException($"{segmentPath} holds another tenant's writes."), segmentPath, quarantine);
+                    continue;
+                }
+                tenant = segment.Tenant;
+                records.AddRange(segment.Records);
+            }
+            if (tenant is null)
+            {
+                continue;
+            }
+
+            var loaded = TenantIndex.From(documents, (key, members) => LoadCollection(tenant, key, members));
+            var index = loaded;
+            foreach (var record in records)
+            {
+                index = record.Upserts is { } upserts ? index.With(upserts, _options) : index.Without(record.DeletedId!, _options);
+            }
+            _tenants[tenant] = new TenantSlot
+            {
+                Index = index,
+                Saved = loaded,
+                LastSequence = lastSequence,
+                SnapshotSequence = records.Count == 0 ? lastSequence : snapshotSequence,
+            };
+            if (records.Count > 0)
+            {
+                LogReplayed(_logger, records.Count, prefix);
             }
         }
         LogLoaded(_logger, _tenants.Count, _tenants.Values.Sum(s => s.Index.Documents.Count), DirectoryPath);
+        foreach (var (tenant, slot) in _tenants)
+        {
+            slot.Gate.Wait();
+            try
+            {
+                StartGraphBuilds(tenant, slot);
+            }
+            finally
+            {
+                slot.Gate.Release();
+            }
+        }
     }
 
     /// <summary>
-    /// Below the threshold, no graph (a saved one is left from a larger state or another configuration, and is removed).
-    /// Above it, the saved graph when it matches the snapshot exactly; otherwise the graph is built again (and saved at the next write).
+    /// Below the graph's hysteresis line, no graph (a saved one is left from a larger state or another configuration, and is
+    /// removed). Above it, the saved graph when it matches the snapshot exactly; otherwise none, and a collection at the
+    /// threshold gets its graph built in the background once the store is up (saved at the next compaction).
     /// </summary>
     private CollectionIndex LoadCollection(string tenant, CollectionKey key, List<DocumentEntry> members)
     {
         var path = GraphPathFor(tenant, key.Collection, key.EmbeddingModel);
-        if (members.Sum(d => d.Chunks.Length) < _options.ApproximateSearchMinChunks)
+        if (members.Sum(d => d.Chunks.Length) < _options.ApproximateSearchMinChunks * _options.ExactSearchBelowRatio)
         {
             DeleteGraphFile(path);
         }
@@ -286,6 +509,74 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
             }
         }
         return CollectionIndex.Build(members, _options);
+    }
+
+    /// <summary>Starts a background graph build for each collection of the tenant that wants one and has none under way (under the tenant's gate).</summary>
+    private void StartGraphBuilds(string tenant, TenantSlot slot)
+    {
+        foreach (var (key, collection) in slot.Index.Collections)
+        {
+            if (collection.WantsGraph && !_stopping.IsCancellationRequested && !slot.Builds.ContainsKey(key))
+            {
+                slot.Builds[key] = Task.Run(() => BuildGraphAsync(tenant, slot, key));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Builds the collection's graph from the version current when it starts, outside the tenant's gate (writes and exact
+    /// searches go on); then, under the gate, applies to it the writes made meanwhile — documents replaced or removed since
+    /// become tombstones, new ones are inserted — and swaps it in, unless the collection has since lost its reason for one.
+    /// </summary>
+    private async Task BuildGraphAsync(string tenant, TenantSlot slot, CollectionKey key)
+    {
+        try
+        {
+            var start = slot.Index.Collections.GetValueOrDefault(key);
+            var built = start is { WantsGraph: true }
+                ? CollectionIndex.Build(start.Documents(), _options, withGraph: true, _stopping.Token)
+                : null;
+            if (BeforeGraphSwap is { } hook && built is not null)
+            {
+                await hook();
+            }
+            await slot.Gate.WaitAsync(_stopping.Token);
+            try
+            {
+                slot.Builds.TryRemove(key, out _);
+                var current = slot.Index.Collections.GetValueOrDefault(key);
+                if (built is not null && current is not null && ReferenceEquals(current.Graph, start!.Graph) && current.Dimensions == built.Dimensions)
+                {
+                    var removed = start.Documents().Where(d => !ReferenceEquals(current.DocumentOf(d.Document.Id), d)).Select(d => d.Document.Id).ToList();
+                    var added = current.Documents().Where(d => !ReferenceEquals(start.DocumentOf(d.Document.Id), d)).ToList();
+                    if (built.Apply(removed, added, current.Documents) is { } next)
+                    {
+                        slot.Index = slot.Index.WithCollection(key, next);
+                        LogGraphSwapped(_logger, next.Count, added.Count, removed.Count);
+                        if (next.Graph is not null && next.GraphView.Count >= _options.PersistGraphMinChunks)
+                        {
+                            // Saved now, so that a restart need not build it again.
+                            StartCompaction(tenant, slot);
+                        }
+                    }
+                }
+                StartGraphBuilds(tenant, slot);
+            }
+            finally
+            {
+                slot.Gate.Release();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            slot.Builds.TryRemove(key, out _);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or OutOfMemoryException)
+        {
+            // Searches stay exact (or on the old graph); the next write that still wants a graph starts another build.
+            slot.Builds.TryRemove(key, out _);
+            LogGraphBuildFailed(_logger, ex, key.Collection);
+        }
     }
 
     private void DeleteGraphFile(string path)
@@ -333,6 +624,21 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
     [LoggerMessage(LogLevel.Warning, "The search graph {Path} does not match its snapshot and is built again")]
     private static partial void LogGraphRebuilt(ILogger logger, Exception exception, string path);
 
+    [LoggerMessage(LogLevel.Warning, "Ignored {Bytes} bytes at the end of the log segment {Path} after {Records} intact records: a write a crash interrupted, never acknowledged")]
+    private static partial void LogTornTail(ILogger logger, string path, long bytes, int records);
+
+    [LoggerMessage(LogLevel.Warning, "The background compaction of {Path} failed; the log keeps every write and a later write tries again")]
+    private static partial void LogCompactionFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(LogLevel.Information, "Replayed {Records} logged writes of the tenant stored as {Prefix}")]
+    private static partial void LogReplayed(ILogger logger, int records, string prefix);
+
+    [LoggerMessage(LogLevel.Error, "Building the search graph of collection {Collection} failed; its searches stay as they were")]
+    private static partial void LogGraphBuildFailed(ILogger logger, Exception exception, string collection);
+
+    [LoggerMessage(LogLevel.Information, "Swapped in a search graph over {Chunks} chunks, after applying {Added} documents added and {Removed} removed during its build")]
+    private static partial void LogGraphSwapped(ILogger logger, int chunks, int added, int removed);
+
     [LoggerMessage(LogLevel.Information, "Embedded vector store loaded {Tenants} tenants, {Documents} documents from {Directory}")]
     private static partial void LogLoaded(ILogger logger, int tenants, int documents, string directory);
 
@@ -340,12 +646,37 @@ public sealed partial class EmbeddedVectorStore : IVectorStore
     {
         private volatile TenantIndex _index = TenantIndex.Empty;
 
+        /// <summary>Serializes the tenant's writes (and a compaction's seal).</summary>
         public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        /// <summary>One compaction at a time.</summary>
+        public SemaphoreSlim CompactionGate { get; } = new(1, 1);
 
         public TenantIndex Index
         {
             get => _index;
             set => _index = value;
         }
+
+        /// <summary>Open for writes from the first one on; null until then (and after a dispose).</summary>
+        public WriteAheadLog? Log { get; set; }
+
+        /// <summary>The highest log segment number in use when the log is not open.</summary>
+        public long LastSequence { get; set; }
+
+        /// <summary>The last segment the snapshot on disk includes.</summary>
+        public long SnapshotSequence { get; set; }
+
+        /// <summary>The version the snapshot (and graph files) on disk hold.</summary>
+        public TenantIndex Saved { get; set; } = TenantIndex.Empty;
+
+        /// <summary>Graph builds under way, by collection; changed under <see cref="Gate"/>.</summary>
+        public ConcurrentDictionary<CollectionKey, Task> Builds { get; } = new();
+
+        /// <summary>The compaction running in the background, if any.</summary>
+        public Task Background { get; set; } = Task.CompletedTask;
+
+        public WriteAheadLog LogFor(string directory, string tenant) =>
+            Log ??= new WriteAheadLog(directory, TenantFileName(tenant), tenant, LastSequence);
     }
 }

@@ -31,6 +31,9 @@ internal sealed class TenantIndex
         return new TenantIndex(map, collections);
     }
 
+    /// <summary>The same documents with <paramref name="key"/>'s index replaced (by one with a freshly built graph).</summary>
+    public TenantIndex WithCollection(CollectionKey key, CollectionIndex index) => new(Documents, Collections.SetItem(key, index));
+
     /// <summary>Stores every entry (the last one wins when an id repeats), replacing documents of the same id: one index update per collection for the whole batch.</summary>
     public TenantIndex With(IReadOnlyList<DocumentEntry> entries, EmbeddedIndexOptions options)
     {

@@ -153,6 +153,7 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
     {
         var store = Open();
         await store.UpsertDocumentAsync(Document("t", "a"), [Chunk("a", 0, 1, 0)], default);
+        await store.CompactAsync("t", default);
         var snapshot = store.SnapshotPathFor("t");
         // What a crash halfway through writing the next snapshot leaves behind.
         var bytes = await File.ReadAllBytesAsync(snapshot);
@@ -167,21 +168,36 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_write_that_fails_changes_neither_memory_nor_disk()
+    public async Task A_write_that_fails_changes_neither_memory_nor_disk_and_the_next_one_succeeds()
     {
+        using (var first = Open())
+        {
+            await first.UpsertDocumentAsync(Document("t", "a"), [Chunk("a", 0, 1, 0)], default);
+        }
         var store = Open();
-        await store.UpsertDocumentAsync(Document("t", "a"), [Chunk("a", 0, 1, 0)], default);
-        // A directory where the temporary file must go makes the next write fail.
-        Directory.CreateDirectory(store.SnapshotPathFor("t") + ".tmp");
+        // A directory where the log segment this store would open must go makes its next write fail.
+        var blocked = store.LogPathFor("t", 2);
+        Directory.CreateDirectory(blocked);
 
         var failure = await Record.ExceptionAsync(() =>
             store.UpsertDocumentAsync(Document("t", "a", version: 2), [Chunk("a", 0, 0, 1)], default));
 
         Assert.True(failure is IOException or UnauthorizedAccessException, failure?.ToString());
-
         Assert.Equal("hash-a-1", (await store.GetDocumentAsync("t", "a", default))!.ContentHash);
-        Directory.Delete(store.SnapshotPathFor("t") + ".tmp");
-        Assert.Equal("hash-a-1", (await Open().GetDocumentAsync("t", "a", default))!.ContentHash);
+        Assert.Equal(["a#0"], (await store.KeywordSearchAsync(new KeywordSearchRequest("t", "default", Model, "text a", 10), default)).Select(m => m.Chunk.ChunkId));
+        using (var reopened = Open())
+        {
+            Assert.Equal("hash-a-1", (await reopened.GetDocumentAsync("t", "a", default))!.ContentHash);
+        }
+
+        // The failed write's half-made version leaves no trace in the next one.
+        await store.UpsertDocumentAsync(Document("t", "a", version: 3), [Chunk("a", 0, 0, 1)], default);
+        Assert.Equal(["a#0"], (await store.KeywordSearchAsync(new KeywordSearchRequest("t", "default", Model, "text a", 10), default)).Select(m => m.Chunk.ChunkId));
+        Assert.Equal(1, await store.CountChunksAsync("t", "default", Model, default));
+        store.Dispose();
+        Directory.Delete(blocked);
+        using var restarted = Open();
+        Assert.Equal("hash-a-3", (await restarted.GetDocumentAsync("t", "a", default))!.ContentHash);
     }
 
     [Fact]
@@ -190,6 +206,7 @@ public sealed class EmbeddedVectorStoreTests : IDisposable
         var store = Open();
         await store.UpsertDocumentAsync(Document("damaged", "a"), [Chunk("a", 0, 1, 0)], default);
         await store.UpsertDocumentAsync(Document("healthy", "b"), [Chunk("b", 0, 1, 0)], default);
+        await store.CompactAsync("damaged", default);
         var snapshot = store.SnapshotPathFor("damaged");
         var bytes = await File.ReadAllBytesAsync(snapshot);
         bytes[^5] ^= 0xFF;

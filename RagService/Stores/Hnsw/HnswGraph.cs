@@ -88,6 +88,16 @@ internal sealed class HnswGraph
 
     public int LevelOf(int node) => _state.Nodes[node].Links.Length - 1;
 
+    /// <summary>Nodes published so far and the entry point, read together: what <see cref="HnswGraphFile"/> saves.</summary>
+    public Snapshot View
+    {
+        get
+        {
+            var state = _state;
+            return new Snapshot(state.Count, state.Entry, state.TopLevel);
+        }
+    }
+
     public (int Entry, int TopLevel) EntryPoint
     {
         get
@@ -311,6 +321,9 @@ internal sealed class HnswGraph
     }
 
     private static float Score(State state, ReadOnlySpan<float> query, int node) => TensorPrimitives.Dot(query, state.Nodes[node].Vector.Span);
+
+    /// <summary>The graph as of <see cref="Count"/> nodes: later nodes (and links to them) are not part of it.</summary>
+    public readonly record struct Snapshot(int Count, int Entry, int TopLevel);
 
     private sealed class Node(ReadOnlyMemory<float> vector, int[][] links)
     {

@@ -16,14 +16,15 @@ internal static class HnswGraphFile
     private const int Version = 1;
     private static ReadOnlySpan<byte> Magic => "AIAHNSW1"u8;
 
+    /// <param name="view">The graph as it was when the version being saved was made; nodes added since (by a writer that may
+    /// still be running) are left out, with the links to them.</param>
     /// <param name="keyOf">A live node's key; null for a dead node.</param>
-    public static void Write(string path, HnswGraph graph, Func<int, string?> keyOf)
+    public static void Write(string path, HnswGraph graph, HnswGraph.Snapshot view, Func<int, string?> keyOf)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            var count = graph.Count;
-            var (entry, topLevel) = graph.EntryPoint;
+            var (count, entry, topLevel) = view;
             writer.Write(graph.Dimensions);
             writer.Write(count);
             writer.Write(entry);
@@ -45,8 +46,9 @@ internal static class HnswGraphFile
                 for (var layer = 0; layer <= level; layer++)
                 {
                     var links = graph.NeighboursOf(node, layer);
-                    writer.Write(links.Count);
-                    foreach (var link in links)
+                    var kept = links.Count(link => link < count);
+                    writer.Write(kept);
+                    foreach (var link in links.Where(link => link < count))
                     {
                         writer.Write(link);
                     }

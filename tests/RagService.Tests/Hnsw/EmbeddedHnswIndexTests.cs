@@ -22,6 +22,13 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
                 ImmutableDictionary<string, string>.Empty.Add("team", team)),
             [.. Enumerable.Range(0, chunks).Select(i => new StoredChunk($"{id}#{i}", i, $"chunk {i} of {id}", null, 0, 1, HnswGraphTests.RandomUnit(random, Dimensions)))]);
 
+    /// <summary>Waits for the store's background graph builds; bounded, so a lost build fails the test instead of hanging it.</summary>
+    private static async Task GraphsBuilt(EmbeddedVectorStore store)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await store.WhenGraphsBuiltAsync("t", limit.Token);
+    }
+
     private static VectorSearchRequest Query(string tenant, float[] vector, int topK = 10, Dictionary<string, string>? filter = null) =>
         new(tenant, "default", Model, vector, topK, -1, filter);
 
@@ -31,7 +38,8 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
         var random = new Random(1);
         var store = Open();
         await store.UpsertDocumentsAsync([.. Enumerable.Range(0, 20).Select(d => Document("t", $"d{d}", random, 40, team: d % 2 == 0 ? "hr" : "it"))], default);
-        var exact = Open(approximateFrom: int.MaxValue);
+        await GraphsBuilt(store);
+        var exact = await ExactTwin(store);
 
         Assert.True(store.SearchesApproximately("t", "default", Model));
         Assert.False(exact.SearchesApproximately("t", "default", Model));
@@ -60,7 +68,9 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
         var random = new Random(2);
         var store = Open(approximateFrom: 0);
         await store.UpsertDocumentsAsync([.. Enumerable.Range(0, 10).Select(d => Document("t", $"d{d}", random, 20))], default);
+        await GraphsBuilt(store);
         var graph = Index(store).Graph;
+        Assert.NotNull(graph);
 
         await store.UpsertDocumentAsync(Document("t", "d0", random, 20, version: 2).Document, Document("t", "d0", random, 20, version: 2).Chunks, default);
         Assert.True(await store.DeleteDocumentAsync("t", "d1", default));
@@ -74,11 +84,12 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
             Assert.DoesNotContain(found, m => m.Document.Id == "d1" || (m.Document.Id == "d0" && m.Document.ContentHash != "hash-d0-2"));
         }
 
-        // Once tombstones exceed 25 % of the live chunks, the graph is built again from the live chunks alone.
+        // Once tombstones exceed 25 % of the live chunks, the graph is built again from the live chunks alone, in the background.
         foreach (var id in new[] { "d2", "d3", "d4" })
         {
             await store.DeleteDocumentAsync("t", id, default);
         }
+        await GraphsBuilt(store);
 
         Assert.NotSame(graph, Index(store).Graph);
         Assert.Equal((120, 0), (Index(store).Count, Index(store).Dead));
@@ -91,7 +102,10 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
         var random = new Random(3);
         var store = Open(approximateFrom: 0);
         await store.UpsertDocumentsAsync([.. Enumerable.Range(0, 6).Select(d => Document("t", $"d{d}", random, 25))], default);
+        await GraphsBuilt(store);
         await store.DeleteDocumentAsync("t", "d5", default);
+        // Graphs are saved with the snapshot, by a compaction.
+        await store.CompactAsync("t", default);
         var graphPath = store.GraphPathFor("t", "default", Model);
         var queries = Enumerable.Range(0, 20).Select(_ => HnswGraphTests.RandomUnit(random, Dimensions)).ToList();
         var before = await Answers(store, queries);
@@ -106,11 +120,14 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
         damaged[^3] ^= 0x5A;
         await File.WriteAllBytesAsync(graphPath, damaged);
         var rebuilt = Open(approximateFrom: 0);
+        await GraphsBuilt(rebuilt);
+        Assert.NotNull(Index(rebuilt).Graph);
         Assert.Equal((125, 0), (Index(rebuilt).Count, Index(rebuilt).Dead));
-        Assert.Equal(await Answers(Open(approximateFrom: int.MaxValue), queries), await Answers(rebuilt, queries));
+        Assert.Equal(await Answers(await ExactTwin(rebuilt), queries), await Answers(rebuilt, queries));
 
         // A graph older than the snapshot (a crash between the two writes) names a document that is gone.
         await rebuilt.DeleteDocumentAsync("t", "d4", default);
+        await rebuilt.CompactAsync("t", default);
         await File.WriteAllBytesAsync(graphPath, savedGraph);
         var afterStale = Open(approximateFrom: 0);
         Assert.Equal((100, 0), (Index(afterStale).Count, Index(afterStale).Dead));
@@ -120,6 +137,7 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
         await afterStale.DeleteDocumentAsync("t", "d1", default);
         await afterStale.DeleteDocumentAsync("t", "d2", default);
         await afterStale.DeleteDocumentAsync("t", "d3", default);
+        await afterStale.CompactAsync("t", default);
         Assert.False(File.Exists(graphPath));
         Assert.False(File.Exists(store.SnapshotPathFor("t")));
     }
@@ -138,7 +156,7 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
         Assert.False(store.SearchesApproximately("t", "default", Model));
         Assert.False(File.Exists(store.GraphPathFor("t", "default", Model)));
         var query = HnswGraphTests.RandomUnit(random, Dimensions);
-        Assert.Equal(await Answers(Open(approximateFrom: int.MaxValue), [query]), await Answers(store, [query]));
+        Assert.Equal(await Answers(await ExactTwin(store), [query]), await Answers(store, [query]));
 
         var reopened = Open(approximateFrom: 500);
         Assert.Null(Index(reopened).Graph);
@@ -146,49 +164,101 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
     }
 
     [Fact]
-    public async Task Crossing_the_threshold_builds_the_graph_once_then_keeps_it_up_to_date_and_falling_below_drops_it()
+    public async Task Crossing_the_threshold_builds_the_graph_in_the_background_searches_stay_exact_meanwhile_and_no_write_is_lost()
     {
         var random = new Random(6);
         var store = Open(approximateFrom: 500);
         await store.UpsertDocumentsAsync([.. Enumerable.Range(0, 12).Select(d => Document("t", $"d{d}", random, 40))], default);
+        await GraphsBuilt(store);
         Assert.Null(Index(store).Graph);
 
-        // 480 + 40 live chunks: this write builds the graph from all 520.
-        await store.UpsertDocumentAsync(Document("t", "d12", random, 40).Document, Document("t", "d12", random, 40).Chunks, default);
-        var graph = Index(store).Graph;
-        Assert.NotNull(graph);
-        Assert.Equal(520, graph.Count);
-        Assert.True(store.SearchesApproximately("t", "default", Model));
-        var graphPath = store.GraphPathFor("t", "default", Model);
-        Assert.True(File.Exists(graphPath));
-
-        await store.UpsertDocumentAsync(Document("t", "d13", random, 40).Document, Document("t", "d13", random, 40).Chunks, default);
-        Assert.Same(graph, Index(store).Graph);
-        Assert.Equal(560, graph.Count);
-
+        // Hold the build between building its graph and swapping it in.
+        var built = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BeforeGraphSwap = async () =>
+        {
+            built.TrySetResult();
+            await release.Task;
+        };
         var queries = Enumerable.Range(0, 40).Select(_ => HnswGraphTests.RandomUnit(random, Dimensions)).ToList();
+        await store.UpsertDocumentAsync(Document("t", "d12", random, 40).Document, Document("t", "d12", random, 40).Chunks, default);
+        await built.Task.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.False(store.SearchesApproximately("t", "default", Model));
+        Assert.Equal(await Answers(await ExactTwin(store), queries), await Answers(store, queries));
+        // Writes made while the graph is being built: a new document, a replaced one, a deleted one.
+        var d13 = Document("t", "d13", random, 40);
+        var d0 = Document("t", "d0", random, 40, version: 2);
+        await store.UpsertDocumentAsync(d13.Document, d13.Chunks, default);
+        await store.UpsertDocumentAsync(d0.Document, d0.Chunks, default);
+        Assert.True(await store.DeleteDocumentAsync("t", "d1", default));
+        Assert.False(store.SearchesApproximately("t", "default", Model));
+        release.SetResult();
+        await GraphsBuilt(store);
+
+        Assert.True(store.SearchesApproximately("t", "default", Model));
+        var graph = Index(store).Graph!;
+        Assert.Equal((520, 80), (Index(store).Count, Index(store).Dead));
+        Assert.Equal(600, graph.Count);
+        foreach (var chunk in d13.Chunks.Concat(d0.Chunks))
+        {
+            var top = Assert.Single(await store.SearchAsync(Query("t", chunk.Vector.ToArray(), topK: 1), default));
+            Assert.Equal((chunk.ChunkId, "hash-" + top.Document.Id + "-" + (top.Document.Id == "d0" ? 2 : 1)), (top.Chunk.ChunkId, top.Document.ContentHash));
+        }
+        var answers = await Answers(store, queries);
+        Assert.DoesNotContain(answers, answer => answer.Contains("d1#", StringComparison.Ordinal));
         var recall = await Recall(store, queries);
         Assert.True(recall >= 0.95, $"recall@10 {recall:P1}");
 
+        // Later writes go into the same graph; a restart after a compaction reloads it as it was.
+        store.BeforeGraphSwap = null;
+        await store.UpsertDocumentAsync(Document("t", "d14", random, 40).Document, Document("t", "d14", random, 40).Chunks, default);
+        Assert.Same(graph, Index(store).Graph);
+        await store.CompactAsync("t", default);
+        var graphPath = store.GraphPathFor("t", "default", Model);
+        Assert.True(File.Exists(graphPath));
         var before = await Answers(store, queries);
         var reopened = Open(approximateFrom: 500);
         Assert.NotNull(Index(reopened).Graph);
         Assert.Equal(before, await Answers(reopened, queries));
+    }
 
-        // A saved graph that went missing is built again at load, since the collection is above the threshold.
-        File.Delete(graphPath);
-        var rebuilt = Open(approximateFrom: 500);
-        Assert.Equal(560, Index(rebuilt).Graph?.Count);
-        recall = await Recall(rebuilt, queries);
-        Assert.True(recall >= 0.95, $"recall@10 {recall:P1} after the rebuild");
+    [Fact]
+    public async Task A_collection_keeps_its_graph_down_to_80_percent_of_the_threshold_and_gets_one_again_only_at_the_threshold()
+    {
+        var random = new Random(7);
+        var store = Open(approximateFrom: 500);
+        await store.UpsertDocumentsAsync([.. Enumerable.Range(0, 13).Select(d => Document("t", $"d{d}", random, 40))], default);
+        await GraphsBuilt(store);
+        Assert.True(store.SearchesApproximately("t", "default", Model));
 
-        await rebuilt.DeleteDocumentAsync("t", "d0", default);
-        await rebuilt.DeleteDocumentAsync("t", "d1", default);
-        Assert.Equal(480, Index(rebuilt).Count);
-        Assert.Null(Index(rebuilt).Graph);
-        Assert.False(File.Exists(graphPath));
-        Assert.Equal(await Answers(Open(approximateFrom: int.MaxValue), queries), await Answers(rebuilt, queries));
-        Assert.Null(Index(Open(approximateFrom: 500)).Graph);
+        // 520 → 400 live chunks: still at or above 80 % of 500.
+        foreach (var id in new[] { "d0", "d1", "d2" })
+        {
+            await store.DeleteDocumentAsync("t", id, default);
+            Assert.True(store.SearchesApproximately("t", "default", Model));
+        }
+        Assert.Equal(400, await store.CountChunksAsync("t", "default", Model, default));
+
+        // Below 400 the collection is searched exactly again.
+        await store.DeleteDocumentAsync("t", "d3", default);
+        Assert.False(store.SearchesApproximately("t", "default", Model));
+        Assert.Null(Index(store).Graph);
+
+        // Back up to 480, below the threshold: no graph is built.
+        await store.UpsertDocumentsAsync([.. Enumerable.Range(20, 3).Select(d => Document("t", $"d{d}", random, 40))], default);
+        await GraphsBuilt(store);
+        Assert.Equal(480, await store.CountChunksAsync("t", "default", Model, default));
+        Assert.False(store.SearchesApproximately("t", "default", Model));
+
+        // At the threshold again it is.
+        await store.UpsertDocumentAsync(Document("t", "d23", random, 40).Document, Document("t", "d23", random, 40).Chunks, default);
+        await GraphsBuilt(store);
+        Assert.True(store.SearchesApproximately("t", "default", Model));
+        Assert.Equal(520, Index(store).Graph!.Count);
+        var queries = Enumerable.Range(0, 20).Select(_ => HnswGraphTests.RandomUnit(random, Dimensions)).ToList();
+        var recall = await Recall(store, queries);
+        Assert.True(recall >= 0.95, $"recall@10 {recall:P1}");
     }
 
     [Fact]
@@ -232,12 +302,22 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
         Assert.Equal(15 * 35, await store.CountChunksAsync("t", "default", Model, default));
     }
 
+    /// <summary>
+    /// A second store over the same files that searches exactly. A compaction first: it waits for any the store runs in the
+    /// background (a graph swap starts one), which would otherwise delete log segments while the twin reads them.
+    /// </summary>
+    private async Task<EmbeddedVectorStore> ExactTwin(EmbeddedVectorStore store)
+    {
+        await store.CompactAsync("t", default);
+        return Open(approximateFrom: int.MaxValue);
+    }
+
     private static CollectionIndex Index(EmbeddedVectorStore store) => store.CollectionIndexFor("t", "default", Model)!;
 
     /// <summary>recall@10 of <paramref name="store"/>'s answers against an exact store's over the same files.</summary>
     private async Task<double> Recall(EmbeddedVectorStore store, List<float[]> queries)
     {
-        var exact = Open(approximateFrom: int.MaxValue);
+        var exact = await ExactTwin(store);
         var (hits, expected) = (0, 0);
         foreach (var query in queries)
         {
