@@ -31,6 +31,7 @@ public static class Extensions
         builder.Services.AddOptions<GuardPolicyOptions>().BindConfiguration(GuardPolicyOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GuardPolicyOptions>, GuardPolicyValidator>();
         builder.Services.AddSingleton<GuardPolicy>();
+        builder.Services.AddSingleton<GuardPolicyVersion>();
         builder.Services.AddOptions<GuardLimitsOptions>().BindConfiguration(GuardLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // Every IPiiRecognizer registered here is run by the analyzer; new recognizers are one line each.

@@ -37,11 +37,16 @@ public static class Extensions
 
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddTransient<ForwardedIdentityHandler>();
+        // Every chat request makes several internal calls: IHttpClientFactory's per-call log handlers (a scope and four
+        // messages each) are left out of them; spans and metrics record each call, and failures are logged by the steps.
         builder.Services.AddHttpClient<GuardrailClient>(http => http.BaseAddress = new("https+http://guardrailservice"))
+            .RemoveAllLoggers()
             .AddHttpMessageHandler<ForwardedIdentityHandler>();
         builder.Services.AddHttpClient<RagClient>(http => http.BaseAddress = new("https+http://ragservice"))
+            .RemoveAllLoggers()
             .AddHttpMessageHandler<ForwardedIdentityHandler>();
         builder.Services.AddHttpClient<ModelLimitsClient>(http => http.BaseAddress = new("https+http://routerservice"))
+            .RemoveAllLoggers()
             .AddHttpMessageHandler<ForwardedIdentityHandler>();
         // The router falls back across providers itself and answers can take minutes: no retries, one long timeout.
         // (RemoveAllResilienceHandlers is marked experimental; it is the documented way to replace the default handler.)
@@ -51,6 +56,7 @@ public static class Extensions
                 http.BaseAddress = new("https+http://routerservice");
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
+            .RemoveAllLoggers()
             .AddHttpMessageHandler<ForwardedIdentityHandler>()
             .RemoveAllResilienceHandlers()
             .AddResilienceHandler("router", pipeline => pipeline.AddTimeout(TimeSpan.FromMinutes(5)));
@@ -64,6 +70,8 @@ public static class Extensions
         builder.Services.AddSingleton<IPipelineStep, TokenBudgetStep>();
         builder.Services.AddOptions<ExactCacheOptions>().BindConfiguration(ExactCacheOptions.Section);
         builder.Services.AddSingleton<ExactCache>();
+        builder.Services.AddSingleton<GuardPolicyVersions>();
+        builder.Services.AddSingleton<CheckedAnswerCache>();
         builder.Services.AddOptions<SemanticCacheOptions>().BindConfiguration(SemanticCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SemanticCache>();
         builder.Services.AddSingleton<InferStep>();

@@ -11,13 +11,16 @@ public sealed record GuardInputRequest(IReadOnlyList<GuardMessage> Messages);
 /// <param name="Messages">The messages with every masked value replaced by a typed placeholder.</param>
 /// <param name="VaultId">Opaque id of the server-side placeholder mapping; null when nothing was masked.</param>
 /// <param name="Checks">Scored checks per message (prompt injection, …), flagged or not; null from older services.</param>
+/// <param name="PolicyVersion">A fingerprint of everything that decides the guard's verdicts (its policies, detector
+/// settings and build): equal versions give equal verdicts on equal text. Null from older services.</param>
 public sealed record GuardInputResponse(
     bool Allowed,
     IReadOnlyList<GuardMessage> Messages,
     IReadOnlyList<GuardFinding> Findings,
     string? VaultId,
     IReadOnlyList<string> Reasons,
-    IReadOnlyList<GuardCheck>? Checks = null);
+    IReadOnlyList<GuardCheck>? Checks = null,
+    string? PolicyVersion = null);
 
 /// <param name="MessageIndex">Index of the message the finding is in.</param>
 /// <param name="Start">Offset of the first character in the original text.</param>
@@ -39,9 +42,11 @@ public sealed record GuardOutputRequest(string Text, string? VaultId, string? Sy
 /// <param name="Findings">PII the model wrote in the clear (no placeholder explains it), with action <c>leak</c>.</param>
 /// <param name="Reasons">Why the answer is not allowed; null from older services.</param>
 /// <param name="Checks">Scored output checks (<see cref="GuardCheckNames.SystemPromptLeak"/>); null from older services.</param>
+/// <param name="PolicyVersion">As <see cref="GuardInputResponse.PolicyVersion"/>; null from older services.</param>
 public sealed record GuardOutputResponse(
     bool Allowed,
     string Text,
     IReadOnlyList<GuardFinding> Findings,
     IReadOnlyList<string>? Reasons = null,
-    IReadOnlyList<GuardCheck>? Checks = null);
+    IReadOnlyList<GuardCheck>? Checks = null,
+    string? PolicyVersion = null);

@@ -38,7 +38,9 @@ public static class GuardApi
 
         try
         {
-            return TypedResults.Ok(await services.InputGuard.GuardAsync(context.GetTenant(), request!.Messages, cancellationToken));
+            var version = services.PolicyVersion.Current;
+            var verdict = await services.InputGuard.GuardAsync(context.GetTenant(), request!.Messages, cancellationToken);
+            return TypedResults.Ok(verdict with { PolicyVersion = version });
         }
         catch (Exception ex) when (ex is PiiAnalysisTimeoutException or RegexMatchTimeoutException or VaultUnavailableException)
         {
@@ -61,6 +63,7 @@ public static class GuardApi
 
         try
         {
+            var version = services.PolicyVersion.Current;
             var response = await services.OutputGuard.GuardAsync(
                 context.GetTenant(), request!.Text, request.VaultId, cancellationToken, request.SystemPrompt, request.Schema, request.StreamId, request.Final);
             if (response is null)
@@ -69,7 +72,7 @@ public static class GuardApi
                     "The vault was not found: its id is unknown, it belongs to another tenant, or it expired. Mask the input again.",
                     statusCode: StatusCodes.Status404NotFound, title: "Vault not found", type: ProblemTypes.NotFound);
             }
-            return TypedResults.Ok(response);
+            return TypedResults.Ok(response with { PolicyVersion = version });
         }
         catch (SchemaEvaluationException ex)
         {

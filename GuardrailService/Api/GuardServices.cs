@@ -1,4 +1,5 @@
 using AiAspire.GuardrailService.Guards;
+using AiAspire.GuardrailService.Policy;
 using Microsoft.Extensions.Options;
 
 namespace AiAspire.GuardrailService.Api;
@@ -9,4 +10,5 @@ public sealed record GuardServices(
     OutputGuard OutputGuard,
     DocumentGuard DocumentGuard,
     IOptionsMonitor<GuardLimitsOptions> Limits,
+    GuardPolicyVersion PolicyVersion,
     ILoggerFactory LoggerFactory);

@@ -16,4 +16,16 @@ public sealed class ExactCacheOptions
 
     /// <summary>How long a lookup or store may take before it counts as a miss.</summary>
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Answer a repeated stateless request, before any guard call, from the answers both guards already allowed for
+    /// the same request under the same guard policy version (<see cref="CheckedAnswerCache"/>).
+    /// </summary>
+    public bool CheckedAnswers { get; set; } = true;
+
+    /// <summary>
+    /// How long the guard policy version the guardrails last reported is trusted for <see cref="CheckedAnswers"/>: at
+    /// most this long after a guard policy changed, an answer checked under the old one may still be served.
+    /// </summary>
+    public TimeSpan GuardPolicyMaxAge { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -13,8 +13,10 @@ public sealed class ResponseLedger(IConnectionMultiplexer redis, IOptionsMonitor
     {
         var key = Key(tenant, responseId);
         var db = redis.GetDatabase();
-        await db.HashSetAsync(key, [new("model", model), new("route", route)]);
-        await db.KeyExpireAsync(key, options.CurrentValue.ResponseRetention);
+        // Sent together (one round trip on the request's path); the connection keeps their order.
+        await Task.WhenAll(
+            db.HashSetAsync(key, [new("model", model), new("route", route)]),
+            db.KeyExpireAsync(key, options.CurrentValue.ResponseRetention));
     }
 
     public async Task<(string Model, string Route)?> FindAsync(string tenant, string responseId)

@@ -33,6 +33,12 @@ public sealed class PipelineContext(string requestId, string tenant, ChatComplet
     public List<RouterMessage> Messages { get; set; } = [];
 
     public string? VaultId { get; set; }
+
+    /// <summary>The guard policy version the input guard reported for this request, or null (older guardrails).</summary>
+    public string? InputPolicyVersion { get; set; }
+
+    /// <summary>The guard policy version the output guard reported for this (non-streamed) answer, or null.</summary>
+    public string? OutputPolicyVersion { get; set; }
     public List<GuardFinding> GuardFindings { get; } = [];
     public IReadOnlyList<RetrievedChunk> RetrievedChunks { get; set; } = [];
 

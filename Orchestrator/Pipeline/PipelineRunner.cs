@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AiAspire.Orchestrator.Caching;
 using Microsoft.Extensions.Options;
 
 namespace AiAspire.Orchestrator.Pipeline;
@@ -6,19 +7,24 @@ namespace AiAspire.Orchestrator.Pipeline;
 /// <summary>
 /// Runs the steps configured for the request's tenant and route in order, a span and a latency figure each, until one
 /// sets a problem, then what the steps registered for a whole non-streamed answer (<see cref="PipelineContext.WhenAnswered"/>). A reload that fails validation is logged and ignored: the last good pipeline keeps serving.
+/// A repeated stateless request whose answer both guards already allowed is answered before any step runs, from
+/// <see cref="CheckedAnswerCache"/>; a whole answer that qualifies is kept there after the last step.
 /// </summary>
 public sealed partial class PipelineRunner
 {
     private readonly Dictionary<string, IPipelineStep> _steps;
     private readonly IOptionsMonitor<PipelineOptions> _options;
+    private readonly CheckedAnswerCache _checkedAnswers;
     private readonly ILogger<PipelineRunner> _logger;
     private PipelineOptions _lastGood;
     private string? _lastError;
 
-    public PipelineRunner(IEnumerable<IPipelineStep> steps, IOptionsMonitor<PipelineOptions> options, ILogger<PipelineRunner> logger)
+    public PipelineRunner(
+        IEnumerable<IPipelineStep> steps, IOptionsMonitor<PipelineOptions> options, CheckedAnswerCache checkedAnswers, ILogger<PipelineRunner> logger)
     {
         _steps = steps.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
         _options = options;
+        _checkedAnswers = checkedAnswers;
         _logger = logger;
         _lastGood = options.CurrentValue;
     }
@@ -40,6 +46,10 @@ public sealed partial class PipelineRunner
     public async Task RunAsync(PipelineContext context, CancellationToken cancellationToken)
     {
         context.Settings = Resolve(context.Tenant, context.Request.Model);
+        if (await TryCheckedAnswerAsync(context, cancellationToken))
+        {
+            return;
+        }
         foreach (var step in StepsOf(context.Settings))
         {
             using var activity = OrchestratorTelemetry.ActivitySource.StartActivity($"pipeline {step.Name}");
@@ -57,7 +67,19 @@ public sealed partial class PipelineRunner
         if (context.Events is null)
         {
             await context.AnsweredAsync(cancellationToken);
+            await _checkedAnswers.StoreAsync(context, cancellationToken);
         }
+    }
+
+    private async Task<bool> TryCheckedAnswerAsync(PipelineContext context, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (!await _checkedAnswers.TryServeAsync(context, cancellationToken))
+        {
+            return false;
+        }
+        context.StageLatencyMs[CheckedAnswerCache.Stage] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return true;
     }
 
     private PipelineOptions Current()

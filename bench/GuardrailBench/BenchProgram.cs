@@ -1,6 +1,8 @@
 // Latency (p50/p99) and throughput (MB/s) of the input check on a 2 kB prompt, and of its parts, on this machine.
 //   dotnet run -c Release --project bench/GuardrailBench -- [iterations=5000] [promptBytes=2048] [classifier=Uncertain|Always|Off]
 // Training the injection classifier (see InjectionTrainer): dotnet run -c Release --project bench/GuardrailBench -- train-injection
+// The guard over HTTP, as the orchestrator calls it (see HttpRun; build GuardrailService -c Release first):
+//   dotnet run -c Release --project bench/GuardrailBench -- http [--duration 3] [--warmup 1] [--concurrency 1,16]
 // The input check is InputGuard.GuardAsync as the service runs it: PII analysis with every recognizer, masking,
 // prompt-injection and content scoring; the vault is in memory (see InMemoryVault), HTTP is not included.
 using System.Diagnostics;
@@ -18,6 +20,11 @@ using AiAspire.GuardrailService.Policy;
 if (args is ["train-injection", .. var trainArgs])
 {
     Environment.ExitCode = InjectionTrainer.Run(trainArgs);
+    return;
+}
+if (args is ["http", .. var httpArgs])
+{
+    Environment.ExitCode = await HttpRun.RunAsync(httpArgs);
     return;
 }
 

@@ -4,7 +4,10 @@ namespace AiAspire.OrchestratorBench;
 
 /// <param name="Duration">Measured time per point (after <paramref name="Warmup"/>).</param>
 /// <param name="UpstreamMs">How long the fake model takes to answer; subtracted with the rest of the upstream time.</param>
-internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Concurrency, int UpstreamMs, string? Orchestrator)
+/// <param name="Settings">Configuration or environment for the orchestrator processes (<c>--set Key=Value</c>, repeatable),
+/// e.g. <c>--set DOTNET_gcServer=0</c> to compare runtime settings.</param>
+internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Concurrency, int UpstreamMs, string? Orchestrator,
+    IReadOnlyList<(string Key, string Value)> Settings)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -13,6 +16,7 @@ internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Co
         int[] concurrency = [1, 16, 64];
         var upstreamMs = 0;
         string? orchestrator = null;
+        var settings = new List<(string, string)>();
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -32,10 +36,13 @@ internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Co
                 case "--orchestrator":
                     orchestrator = Path.GetFullPath(args[i + 1]);
                     break;
+                case "--set" when args[i + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and var at:
+                    settings.Add((args[i + 1][..at], args[i + 1][(at + 1)..]));
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s, --warmup s, --concurrency 1,16,64, --upstream-ms n, --orchestrator path/Orchestrator.dll");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s, --warmup s, --concurrency 1,16,64, --upstream-ms n, --orchestrator path/Orchestrator.dll, --set Key=Value");
             }
         }
-        return new BenchOptions(duration, warmup, concurrency, upstreamMs, orchestrator);
+        return new BenchOptions(duration, warmup, concurrency, upstreamMs, orchestrator, settings);
     }
 }

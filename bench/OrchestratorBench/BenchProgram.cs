@@ -3,7 +3,7 @@
 //
 //   dotnet build Orchestrator -c Release
 //   dotnet run --project bench/OrchestratorBench -c Release -- [--duration 2] [--warmup 1] [--concurrency 1,16,64]
-//       [--upstream-ms 0] [--orchestrator path/to/other/Orchestrator.dll]
+//       [--upstream-ms 0] [--orchestrator path/to/other/Orchestrator.dll] [--set Key=Value …]
 //
 // Starts a throwaway redis-server (from PATH), one fake GuardrailService + RagService + RouterService speaking their
 // wire contracts on 127.0.0.1, and the built orchestrator as a child process (Release, else Debug) with its shipped
@@ -14,9 +14,13 @@
 // fakes, the Redis round trips (cache lookup and store, event publishing) and the orchestrator's own work — and, at
 // high concurrency, the time a fake's request waits for a thread before its handler starts (the fakes and the load
 // generator share this process and the machine's cores with the orchestrator): read c = 16/64 as upper bounds.
-// Cache hits (c = 1) repeat one question: the exact hit still runs the steps before "infer" (guards, retrieval);
-// the semantic hit runs on a second orchestrator with Cache:Semantic:Enabled and asks paraphrases (one courtesy word
-// more), so it also waits for an embedding of the question (counted as upstream).
+// "no retrieval" rows are the same for a tenant whose pipeline has no retrieve step (RAG off, as the platform
+// benchmark's main tenant). Cache hits (c = 1) repeat one question: the exact hit of the default pipeline (retrieval on)
+// is served behind the guards, so it still runs the steps before "infer" (guards, retrieval); the "checked hit" of the
+// tenant without retrieval is served before any step by the checked-answer cache (the fake guards report a policy
+// version, as GuardrailService does); the semantic hit runs on a second orchestrator with Cache:Semantic:Enabled and
+// asks paraphrases (one courtesy word more), so it also waits for an embedding of the question (counted as upstream).
+// CPU columns: CPU time per request of the orchestrator, of Redis and of this process (load generator and fakes).
 using AiAspire.OrchestratorBench;
 
 var options = BenchOptions.Parse(args);
@@ -28,39 +32,60 @@ static string Ask(string question, bool stream = false) =>
 
 var rows = new List<string>();
 string description;
-await using (var orchestrator = await OrchestratorProcess.StartAsync(fake.Address, redis.ConnectionString, options.Orchestrator))
+double peakMiB;
+(string, string)[] withoutRetrieval = [.. ((string[])["validate", "guard-input", "memory", "template", "token-budget", "infer", "guard-output", "format"])
+    .Select((step, i) => ($"Pipeline:Tenants:{LoadRun.TenantWithoutRetrieval}:Steps:{i}", step))];
+await using (var orchestrator = await OrchestratorProcess.StartAsync(fake.Address, redis.ConnectionString, options.Orchestrator,
+    [.. withoutRetrieval, .. options.Settings]))
 {
     description = orchestrator.Description;
+    (string, Func<TimeSpan>)[] meters = [("orch", orchestrator.CpuTime), ("redis", redis.CpuTime), ("bench", BenchCpu)];
     // First, on a process warmed by its own warm-up (as the semantic hit is on its own process): after the c = 64
     // point, the event backlog and the garbage it left would weigh on it.
     var exact = await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
-        (id, _) => Ask($"When are invoices due for order {id}?"), fixedId: "bench0x1", expectCache: "exact");
+        (id, _) => Ask($"When are invoices due for order {id}?"), meters, fixedId: "bench0x1", expectCache: "exact");
+    var checkedHit = await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
+        (id, _) => Ask($"When are invoices due for order {id}?"), meters, fixedId: "bench0x3", expectCache: "exact",
+        tenant: LoadRun.TenantWithoutRetrieval);
     foreach (var concurrency in options.Concurrency)
     {
         var run = await LoadRun.RunAsync(orchestrator.Address, fake, concurrency, options.Warmup, options.Duration,
-            (id, _) => Ask($"When are invoices due for order {id}?"));
+            (id, _) => Ask($"When are invoices due for order {id}?"), meters);
         rows.Add(run.Format("full pipeline", concurrency));
     }
+    foreach (var concurrency in options.Concurrency)
+    {
+        var run = await LoadRun.RunAsync(orchestrator.Address, fake, concurrency, options.Warmup, options.Duration,
+            (id, _) => Ask($"When are invoices due for order {id}?"), meters, tenant: LoadRun.TenantWithoutRetrieval);
+        rows.Add(run.Format("no retrieval", concurrency));
+    }
     rows.Add(exact.Format("exact hit", 1));
+    rows.Add(checkedHit.Format("checked hit", 1));
+    peakMiB = orchestrator.PeakResidentMiB();
 }
 
 await using (var orchestrator = await OrchestratorProcess.StartAsync(fake.Address, redis.ConnectionString, options.Orchestrator,
-    ("Cache:Semantic:Enabled", "true")))
+    [("Cache:Semantic:Enabled", "true"), .. options.Settings]))
 {
     string[] courtesy = ["please", "kindly", "hello", "hi"];
     // The plain question is answered (and stored) once; every measured request is a paraphrase of it.
     await LoadRun.SendOnceAsync(orchestrator.Address, Ask("When are invoices due for order bench0x2?"));
+    (string, Func<TimeSpan>)[] meters = [("orch", orchestrator.CpuTime), ("redis", redis.CpuTime), ("bench", BenchCpu)];
     var semantic = await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
         (id, i) => Ask($"{courtesy[i % courtesy.Length]} when are invoices due for order {id}?"),
-        fixedId: "bench0x2", expectCache: "semantic");
+        meters, fixedId: "bench0x2", expectCache: "semantic");
     rows.Add(semantic.Format("semantic hit", 1));
 }
 
 Console.WriteLine($"orchestrator: {description}; fake downstream {fake.Address} (model answers after {options.UpstreamMs} ms); " +
     $"{Environment.ProcessorCount} cores; {options.Duration.TotalSeconds:0.#} s per point after {options.Warmup.TotalSeconds:0.#} s warm-up");
-Console.WriteLine(LoadRun.Header);
+Console.WriteLine(LoadRun.Header(["orch", "redis", "bench"]));
 foreach (var row in rows)
 {
     Console.WriteLine(row);
 }
+Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}; first orchestrator's peak resident memory {peakMiB:F0} MiB");
 Console.WriteLine("downstream calls: " + string.Join(", ", fake.Calls.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}")));
+
+// This process: the load generator and the fake services (CPU a real deployment spends elsewhere).
+static TimeSpan BenchCpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;

@@ -27,6 +27,9 @@ internal sealed partial class FakeDownstream : IAsyncDisposable
 {
     public const string Deployment = "bench-model";
 
+    /// <summary>The guard policy version the fake guards report, as GuardrailService does.</summary>
+    public const string PolicyVersion = "bench-policy";
+
     private static readonly RouteDecision Route = new("default", Deployment, "bench", "fake", "priority", [new RouteAttempt(Deployment, "ok", 0, null)]);
 
     private readonly WebApplication _app;
@@ -83,7 +86,7 @@ internal sealed partial class FakeDownstream : IAsyncDisposable
         app.MapPost("/v1/guard/input", async (HttpContext context) =>
         {
             var request = await ReadAsync(context, ContractsJsonContext.Default.GuardInputRequest);
-            await WriteAsync(context, new GuardInputResponse(true, request.Messages, [], null, []), ContractsJsonContext.Default.GuardInputResponse);
+            await WriteAsync(context, new GuardInputResponse(true, request.Messages, [], null, [], PolicyVersion: PolicyVersion), ContractsJsonContext.Default.GuardInputResponse);
         });
         app.MapPost("/v1/guard/documents", async (HttpContext context) =>
         {
@@ -94,7 +97,7 @@ internal sealed partial class FakeDownstream : IAsyncDisposable
         app.MapPost("/v1/guard/output", async (HttpContext context) =>
         {
             var request = await ReadAsync(context, ContractsJsonContext.Default.GuardOutputRequest);
-            await WriteAsync(context, new GuardOutputResponse(true, request.Text, []), ContractsJsonContext.Default.GuardOutputResponse);
+            await WriteAsync(context, new GuardOutputResponse(true, request.Text, [], PolicyVersion: PolicyVersion), ContractsJsonContext.Default.GuardOutputResponse);
         });
 
         // Two passages that carry the question's bench id, so that the documents check is attributed to it too.

@@ -8,25 +8,33 @@ namespace AiAspire.OrchestratorBench;
 /// A closed-loop run: <c>concurrency</c> workers sending requests back to back for a set time. Per request: the total
 /// latency the client saw, the upstream time the fakes spent on it, and the difference — the orchestrator's overhead.
 /// </summary>
-internal sealed record LoadRun(int Requests, double RequestsPerSecond, double[] Total, double[] Upstream, double[] Overhead, int Failures, int Unexpected)
+/// <param name="CpuMsPerRequest">CPU time per measured request of each metered process (orchestrator, Redis), in milliseconds:
+/// load-insensitive, unlike latency on a shared machine.</param>
+internal sealed record LoadRun(int Requests, double RequestsPerSecond, double[] Total, double[] Upstream, double[] Overhead, int Failures, int Unexpected,
+    IReadOnlyList<(string Name, double CpuMsPerRequest)> Cpu)
 {
     public const string Tenant = "bench";
+
+    /// <summary>A tenant whose pipeline has no retrieve step (RAG off), as the platform benchmark's main tenant.</summary>
+    public const string TenantWithoutRetrieval = "bench-norag";
 
     private static int s_runs;
 
     /// <param name="body">The request body for bench id <c>id</c>.</param>
     /// <param name="fixedId">Use this id for every request (cache hits must send the same text) instead of a new one each.</param>
     /// <param name="expectCache">The <c>x-aiaspire-cache</c> value every measured answer must carry; others are counted as unexpected.</param>
+    /// <param name="meters">Processes whose CPU time is read before and after the measured interval.</param>
     public static async Task<LoadRun> RunAsync(
         string address, FakeDownstream fake, int concurrency, TimeSpan warmup, TimeSpan duration,
-        Func<string, int, string> body, string? fixedId = null, string? expectCache = null)
+        Func<string, int, string> body, IReadOnlyList<(string Name, Func<TimeSpan> CpuTime)> meters, string? fixedId = null, string? expectCache = null,
+        string tenant = Tenant)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
             BaseAddress = new Uri(address),
             Timeout = TimeSpan.FromSeconds(30),
         };
-        http.DefaultRequestHeaders.Add(Contracts.AiAspireHeaders.Tenant, Tenant);
+        http.DefaultRequestHeaders.Add(Contracts.AiAspireHeaders.Tenant, tenant);
         var run = Interlocked.Increment(ref s_runs);
         if (warmup > TimeSpan.Zero)
         {
@@ -34,20 +42,23 @@ internal sealed record LoadRun(int Requests, double RequestsPerSecond, double[] 
         }
         fake.Forget();
         var samples = new List<(double Total, double Upstream)>();
+        var cpuBefore = meters.Select(m => m.CpuTime()).ToArray();
         var clock = Stopwatch.StartNew();
         var (failures, unexpected) = await Workers(http, fake, run + 1_000, concurrency, duration, body, fixedId, expectCache, samples);
         var elapsed = clock.Elapsed;
+        var served = Math.Max(1, samples.Count + failures);
+        var cpu = meters.Select((m, i) => (m.Name, (m.CpuTime() - cpuBefore[i]).TotalMilliseconds / served)).ToList();
         var total = samples.Select(s => s.Total).Order().ToArray();
         var upstream = samples.Select(s => s.Upstream).Order().ToArray();
         var overhead = samples.Select(s => s.Total - s.Upstream).Order().ToArray();
-        return new LoadRun(samples.Count, samples.Count / elapsed.TotalSeconds, total, upstream, overhead, failures, unexpected);
+        return new LoadRun(samples.Count, samples.Count / elapsed.TotalSeconds, total, upstream, overhead, failures, unexpected, cpu);
     }
 
     /// <summary>One request, which must succeed (e.g. to put an answer in the cache).</summary>
-    public static async Task SendOnceAsync(string address, string body)
+    public static async Task SendOnceAsync(string address, string body, string tenant = Tenant)
     {
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Add(Contracts.AiAspireHeaders.Tenant, Tenant);
+        http.DefaultRequestHeaders.Add(Contracts.AiAspireHeaders.Tenant, tenant);
         using var response = await http.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
         if (!response.IsSuccessStatusCode)
         {
@@ -104,7 +115,8 @@ internal sealed record LoadRun(int Requests, double RequestsPerSecond, double[] 
 
     public string Format(string what, int concurrency) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{what,-14} {concurrency,4} {Requests,8} {RequestsPerSecond,7:F0}  {Percentile(Total, 0.5),9:F2} {Percentile(Total, 0.99),8:F2}  {Percentile(Upstream, 0.5),9:F2}  {Percentile(Overhead, 0.5),9:F2} {Percentile(Overhead, 0.99),8:F2}{(Failures > 0 ? $"  ({Failures} failed)" : "")}{(Unexpected > 0 ? $"  ({Unexpected} not served from the cache)" : "")}{(Upstream.Count(u => u == 0) is > 0 and var none ? $"  ({none} with no upstream call seen)" : "")}");
+            $"{what,-14} {concurrency,4} {Requests,8} {RequestsPerSecond,7:F0}  {Percentile(Total, 0.5),9:F2} {Percentile(Total, 0.99),8:F2}  {Percentile(Upstream, 0.5),9:F2}  {Percentile(Overhead, 0.5),9:F2} {Percentile(Overhead, 0.99),8:F2}  {string.Join(" ", Cpu.Select(c => $"{c.CpuMsPerRequest,6:F2}"))}{(Failures > 0 ? $"  ({Failures} failed)" : "")}{(Unexpected > 0 ? $"  ({Unexpected} not served from the cache)" : "")}{(Upstream.Count(u => u == 0) is > 0 and var none ? $"  ({none} with no upstream call seen)" : "")}");
 
-    public const string Header = "what              c requests   req/s  total p50      p99  upstr p50  overh p50      p99   (ms)";
+    public static string Header(IEnumerable<string> meters) =>
+        "what              c requests   req/s  total p50      p99  upstr p50  overh p50      p99  " + string.Join(" ", meters.Select(m => $"{m,6}")) + "   (ms; CPU ms per request)";
 }

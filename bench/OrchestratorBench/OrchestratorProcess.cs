@@ -22,6 +22,20 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
 
     public string Description { get; }
 
+    /// <summary>The process's peak resident memory so far (VmHWM), in MiB.</summary>
+    public double PeakResidentMiB() =>
+        File.ReadLines($"/proc/{_process.Id.ToString(CultureInfo.InvariantCulture)}/status")
+            .Where(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Select(line => double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024)
+            .FirstOrDefault();
+
+    /// <summary>The CPU time (user + system) the process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <param name="settings">Configuration on top of the orchestrator's appsettings.json (e.g. <c>Cache:Semantic:Enabled</c>).</param>
     public static async Task<OrchestratorProcess> StartAsync(string downstream, string redis, string? orchestratorDll, params (string Key, string Value)[] settings)
     {

@@ -19,6 +19,13 @@ internal sealed class RedisProcess : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The CPU time (user + system) the process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public static async Task<RedisProcess> StartAsync()
     {
         var port = Ports.Free();

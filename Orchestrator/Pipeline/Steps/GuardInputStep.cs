@@ -1,12 +1,14 @@
 using AiAspire.Contracts;
 using AiAspire.Contracts.Guard;
 using AiAspire.Contracts.Router;
+using AiAspire.Orchestrator.Caching;
 using AiAspire.Orchestrator.Clients;
 
 namespace AiAspire.Orchestrator.Pipeline.Steps;
 
 /// <summary>Masks PII before anything leaves for a model; fails closed when the guardrails cannot be reached.</summary>
-public sealed partial class GuardInputStep(GuardrailClient guardrails, IHttpContextAccessor http, ILogger<GuardInputStep> logger) : IPipelineStep
+public sealed partial class GuardInputStep(
+    GuardrailClient guardrails, GuardPolicyVersions policyVersions, IHttpContextAccessor http, ILogger<GuardInputStep> logger) : IPipelineStep
 {
     public string Name => "guard-input";
 
@@ -36,6 +38,8 @@ public sealed partial class GuardInputStep(GuardrailClient guardrails, IHttpCont
             return;
         }
 
+        policyVersions.Observe(verdict.PolicyVersion);
+        context.InputPolicyVersion = verdict.PolicyVersion;
         context.GuardFindings.AddRange(verdict.Findings);
         if (!verdict.Allowed)
         {

@@ -3,6 +3,7 @@ using System.Text;
 using AiAspire.Contracts;
 using AiAspire.Contracts.Guard;
 using AiAspire.Contracts.Router;
+using AiAspire.Orchestrator.Caching;
 using AiAspire.Orchestrator.Clients;
 using AiAspire.Orchestrator.Streaming;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,8 @@ namespace AiAspire.Orchestrator.Pipeline.Steps;
 /// reached fail closed the same way.
 /// </remarks>
 public sealed partial class GuardOutputStep(
-    GuardrailClient guardrails, IOptionsMonitor<OutputGuardOptions> options, IHttpContextAccessor http, ILogger<GuardOutputStep> logger) : IPipelineStep
+    GuardrailClient guardrails, GuardPolicyVersions policyVersions, IOptionsMonitor<OutputGuardOptions> options, IHttpContextAccessor http,
+    ILogger<GuardOutputStep> logger) : IPipelineStep
 {
     public string Name => "guard-output";
 
@@ -43,6 +45,8 @@ public sealed partial class GuardOutputStep(
                 context.Tenant,
                 new GuardOutputRequest(completion.Text, context.VaultId, SystemPromptOf(context), SchemaOf(context)),
                 cancellationToken);
+            policyVersions.Observe(verdict.PolicyVersion);
+            context.OutputPolicyVersion = verdict.PolicyVersion;
             if (!verdict.Allowed)
             {
                 context.Status = "blocked";
@@ -182,6 +186,7 @@ public sealed partial class GuardOutputStep(
         {
             var verdict = await guardrails.CheckOutputAsync(context.Tenant,
                 new GuardOutputRequest(window, context.VaultId, stream.SystemPrompt, StreamId: stream.Id, Final: final), cancellationToken);
+            policyVersions.Observe(verdict.PolicyVersion);
             stream.Checked = true;
             if (verdict.Allowed)
             {

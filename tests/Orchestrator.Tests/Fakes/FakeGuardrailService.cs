@@ -34,6 +34,9 @@ public sealed class FakeGuardrailService : FakeService
     /// <summary>When set, the input guard answers with this problem (status, title; type validation) instead of masking.</summary>
     public (int Status, string Title)? InputProblem { get; set; }
 
+    /// <summary>The guard policy version both guards report; null reports none, as guardrails before it did.</summary>
+    public string? PolicyVersion { get; set; }
+
     public override void Reset()
     {
         base.Reset();
@@ -44,6 +47,7 @@ public sealed class FakeGuardrailService : FakeService
         OutputFailTitle = "Fake failure";
         InputProblem = null;
         DocumentsFailWith = null;
+        PolicyVersion = null;
     }
 
     protected override void Map(WebApplication app)
@@ -69,7 +73,8 @@ public sealed class FakeGuardrailService : FakeService
                 masked.Add(request.Messages[i] with { Content = content.Replace(Email, Placeholder, StringComparison.Ordinal) });
             }
             await WriteAsync(context,
-                new GuardInputResponse(BlockReason is null, masked, findings, findings.Count > 0 ? VaultId : null, BlockReason is null ? [] : [BlockReason]),
+                new GuardInputResponse(BlockReason is null, masked, findings, findings.Count > 0 ? VaultId : null, BlockReason is null ? [] : [BlockReason],
+                    PolicyVersion: PolicyVersion),
                 ContractsJsonContext.Default.GuardInputResponse);
         });
 
@@ -97,7 +102,7 @@ public sealed class FakeGuardrailService : FakeService
                 return;
             }
             var text = request.VaultId == VaultId ? request.Text.Replace(Placeholder, Email, StringComparison.Ordinal) : request.Text;
-            await WriteAsync(context, new GuardOutputResponse(true, text, []), ContractsJsonContext.Default.GuardOutputResponse);
+            await WriteAsync(context, new GuardOutputResponse(true, text, [], PolicyVersion: PolicyVersion), ContractsJsonContext.Default.GuardOutputResponse);
         });
     }
 }
