@@ -49,6 +49,27 @@ public sealed class EmbeddingOptions : IValidatableObject
     [Range(512, 1_000_000)]
     public int BatchTokenBudget { get; set; } = 2_048;
 
+    /// <summary>
+    /// ONNX Runtime threads per MiniLM run (intra-op); 0 takes ONNX Runtime's default, one per core. Read when the model
+    /// loads. One thread costs the least CPU per query and leaves the other cores to concurrent requests; more threads
+    /// shorten a single run on idle cores.
+    /// </summary>
+    [Range(0, 256)]
+    public int OnnxThreads { get; set; } = 1;
+
+    /// <summary>
+    /// Whether ONNX Runtime's worker threads spin-wait for work between runs (its default): a little lower latency on
+    /// idle cores, CPU burnt that concurrent requests and other services need on busy ones. Read when the model loads.
+    /// </summary>
+    public bool OnnxSpinning { get; set; }
+
+    /// <summary>
+    /// Most ONNX runs (batches) of one call at a time: with one thread per run, a document of several batches still uses
+    /// every core. A single query is one run whatever this says.
+    /// </summary>
+    [Range(1, 256)]
+    public int ParallelBatches { get; set; } = Environment.ProcessorCount;
+
     /// <summary>Most inputs one <c>/v1/embeddings</c> call may carry.</summary>
     [Range(1, 4096)]
     public int MaxInputs { get; set; } = 256;

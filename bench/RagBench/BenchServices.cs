@@ -1,4 +1,5 @@
 using AiAspire.RagService;
+using AiAspire.RagService.Chunking;
 using AiAspire.RagService.Documents;
 using AiAspire.RagService.Embeddings;
 using AiAspire.RagService.Retrieval;
@@ -16,13 +17,18 @@ internal sealed class BenchServices : IDisposable
     private readonly IHost _host;
 
     /// <param name="approximateSearchMinChunks">Overrides <c>Rag:EmbeddedIndex:ApproximateSearchMinChunks</c> (0: every search through HNSW).</param>
-    public BenchServices(string dataPath, string cachePath, int? approximateSearchMinChunks = null)
+    /// <param name="settings">Further configuration, e.g. <c>Rag:Embeddings:OnnxThreads</c>.</param>
+    public BenchServices(string dataPath, string cachePath, int? approximateSearchMinChunks = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration[AiAspire.RagService.Extensions.DataPathKey] = dataPath;
         if (approximateSearchMinChunks is { } threshold)
         {
             builder.Configuration["Rag:EmbeddedIndex:ApproximateSearchMinChunks"] = threshold.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.Configuration[key] = value;
         }
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddApplicationServices();
@@ -33,9 +39,16 @@ internal sealed class BenchServices : IDisposable
 
     public EmbeddingFileCache Cache => _host.Services.GetRequiredService<EmbeddingFileCache>();
 
+    /// <summary>Ingests through <see cref="Cache"/>.</summary>
     public DocumentIngestor Ingestor => _host.Services.GetRequiredService<DocumentIngestor>();
 
+    /// <summary>Retrieves through <see cref="Cache"/>.</summary>
     public Retriever Retriever => _host.Services.GetRequiredService<Retriever>();
+
+    /// <summary>The model itself, uncached, as the service registers it.</summary>
+    public MiniLmEmbeddingGenerator MiniLm => _host.Services.GetRequiredService<MiniLmEmbeddingGenerator>();
+
+    public IDocumentChunker Chunker => _host.Services.GetRequiredService<IDocumentChunker>();
 
     public IVectorStore Store => _host.Services.GetRequiredService<IVectorStore>();
 
