@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -31,7 +32,9 @@ public static class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            // One pipeline (and circuit breaker) per service called: the defaults' single unnamed pipeline would let
+            // an optional service's outage (RAG) open the circuit for every other (guardrails), failing all requests.
+            http.AddStandardResilienceHandler().SelectPipelineByAuthority();
             http.AddServiceDiscovery();
         });
 

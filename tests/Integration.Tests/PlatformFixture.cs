@@ -1,10 +1,7 @@
 using System.Net.Http.Headers;
 using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using AiAspire.TestKit;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AiAspire.Integration.Tests;
 
@@ -15,11 +12,11 @@ namespace AiAspire.Integration.Tests;
 public sealed class PlatformFixture : IAsyncLifetime
 {
     public const string DevApiKey = "sk-aiaspire-dev";
-    public const string FakeDeployment = "fake-gpt";
+    public const string FakeDeployment = WholeApp.FakeDeployment;
 
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(4);
 
-    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "aiaspire-it-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dataPath = WholeApp.NewDataPath("aiaspire-it");
     private DistributedApplication? _app;
 
     public FakeOpenAIServer Upstream { get; } = new();
@@ -30,51 +27,15 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Upstream.InitializeAsync();
-
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-        [
-            "--Infrastructure:Mode=local",
-            $"--Infrastructure:DataPath={_dataPath}",
-            "--Gateway:Port=0",
-            "--DcpPublisher:RandomizePorts=true",
-        ]);
-        builder.Services.AddLogging(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("AppHost.Resources", LogLevel.Warning)
-            .AddFilter("Aspire", LogLevel.Warning));
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
-
-        var router = builder.CreateResourceBuilder<ProjectResource>("routerservice");
-        router.WithEnvironment($"Catalog__Deployments__{FakeDeployment}__Provider", "openai-compatible")
-            .WithEnvironment($"Catalog__Deployments__{FakeDeployment}__Endpoint", Upstream.V1Endpoint)
-            .WithEnvironment($"Catalog__Deployments__{FakeDeployment}__ApiKey", "fake-upstream-key")
-            .WithEnvironment($"Catalog__Deployments__{FakeDeployment}__ModelId", "fake-model");
-
-        _app = await builder.BuildAsync();
+        var builder = await WholeApp.CreateBuilderAsync(_dataPath, Upstream);
         using var startup = new CancellationTokenSource(StartupTimeout);
-        await _app.StartAsync(startup.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", startup.Token);
+        _app = await WholeApp.StartAsync(builder, startup.Token);
 
         using var probe = _app.CreateHttpClient("gateway");
         GatewayAddress = probe.BaseAddress!;
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        await Upstream.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataPath, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public Task DisposeAsync() => WholeApp.DisposeAsync(_app, Upstream, _dataPath);
 
     /// <summary>A client straight to a service, bypassing the gateway (to show what the gateway protects).</summary>
     public HttpClient CreateServiceClient(string resource) => _app!.CreateHttpClient(resource);

@@ -10,10 +10,13 @@ namespace AiAspire.Orchestrator.Pipeline.Steps;
 /// <summary>
 /// Puts the tenant's most relevant passages in the prompt as a numbered context block, after the guardrails have
 /// checked them for indirect prompt injection. Retrieval is optional: when RagService fails, or the passages cannot
-/// be checked, the request goes on without context, and the event says so.
+/// be checked, the request goes on without context, and the event and the response header
+/// <see cref="RetrievalHeader"/> (<c>unavailable</c> or <c>unchecked</c>) say so.
 /// </summary>
-public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrails, ILogger<RetrieveStep> logger) : IPipelineStep
+public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrails, IHttpContextAccessor http, ILogger<RetrieveStep> logger) : IPipelineStep
 {
+    public const string RetrievalHeader = "x-aiaspire-retrieval";
+
     public string Name => "retrieve";
 
     public async ValueTask ExecuteAsync(PipelineContext context, CancellationToken cancellationToken)
@@ -45,6 +48,7 @@ public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrai
                 return;
             }
             context.Error = "retrieval unavailable; answered without context";
+            MarkAnsweredWithoutContext("unavailable");
             return;
         }
 
@@ -84,7 +88,17 @@ public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrai
         {
             LogDocumentCheckFailed(ex, ex.Status);
             context.Error = "retrieved passages could not be checked; answered without context";
+            MarkAnsweredWithoutContext("unchecked");
             return [];
+        }
+    }
+
+    /// <summary>Tells the client its answer lacks the context it asked for (rag "auto"), while the headers can still change.</summary>
+    private void MarkAnsweredWithoutContext(string reason)
+    {
+        if (http.HttpContext is { Response.HasStarted: false } current)
+        {
+            current.Response.Headers[RetrievalHeader] = reason;
         }
     }
 

@@ -2,11 +2,8 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using AiAspire.TestKit;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AiAspire.Integration.Tests.ScaleOut;
 
@@ -19,11 +16,11 @@ namespace AiAspire.Integration.Tests.ScaleOut;
 public sealed class ScaleOutFixture : IAsyncLifetime
 {
     public const int Replicas = 2;
-    public const string FakeDeployment = "fake-gpt";
+    public const string FakeDeployment = WholeApp.FakeDeployment;
 
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(6);
 
-    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "aiaspire-scaleout-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dataPath = WholeApp.NewDataPath("aiaspire-scaleout");
     private readonly string _internalSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
     private DistributedApplication? _app;
 
@@ -42,32 +39,12 @@ public sealed class ScaleOutFixture : IAsyncLifetime
     {
         await Upstream.InitializeAsync();
 
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-        [
-            "--Infrastructure:Mode=local",
-            $"--Infrastructure:DataPath={_dataPath}",
-            "--Gateway:Port=0",
-            "--DcpPublisher:RandomizePorts=true",
+        var builder = await WholeApp.CreateBuilderAsync(_dataPath, Upstream,
             $"--Gateway:Replicas={Replicas}",
             $"--Orchestrator:Replicas={Replicas}",
-            $"--Parameters:internal-secret={_internalSecret}",
-        ]);
-        builder.Services.AddLogging(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("AppHost.Resources", LogLevel.Warning)
-            .AddFilter("Aspire", LogLevel.Warning));
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
-
-        builder.CreateResourceBuilder<ProjectResource>("routerservice")
-            .WithEnvironment($"Catalog__Deployments__{FakeDeployment}__Provider", "openai-compatible")
-            .WithEnvironment($"Catalog__Deployments__{FakeDeployment}__Endpoint", Upstream.V1Endpoint)
-            .WithEnvironment($"Catalog__Deployments__{FakeDeployment}__ApiKey", "fake-upstream-key")
-            .WithEnvironment($"Catalog__Deployments__{FakeDeployment}__ModelId", "fake-model");
-
-        _app = await builder.BuildAsync();
+            $"--Parameters:internal-secret={_internalSecret}");
         using var startup = new CancellationTokenSource(StartupTimeout);
-        await _app.StartAsync(startup.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", startup.Token);
+        _app = await WholeApp.StartAsync(builder, startup.Token);
 
         GatewayReplicas = await HealthyReplicasAsync("gateway", startup.Token);
         OrchestratorReplicas = await HealthyReplicasAsync("orchestrator", startup.Token);
@@ -75,22 +52,7 @@ public sealed class ScaleOutFixture : IAsyncLifetime
         GatewayAddress = probe.BaseAddress!;
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        await Upstream.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataPath, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public Task DisposeAsync() => WholeApp.DisposeAsync(_app, Upstream, _dataPath);
 
     /// <summary>A client for the gateway's shared address, or for one replica's own.</summary>
     public static HttpClient CreateClient(Uri address, string? apiKey)
