@@ -37,6 +37,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public Task DisposeAsync() => WholeApp.DisposeAsync(_app, Upstream, _dataPath);
 
+    /// <summary>The running app model (resources, logs, parameters) for tests that inspect it.</summary>
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The platform has not started.");
+
     /// <summary>A client straight to a service, bypassing the gateway (to show what the gateway protects).</summary>
     public HttpClient CreateServiceClient(string resource) => _app!.CreateHttpClient(resource);
 

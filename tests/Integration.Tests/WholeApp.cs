@@ -42,6 +42,19 @@ internal static class WholeApp
             .WithEnvironment($"Catalog__Deployments__{FakeDeployment}__Endpoint", upstream.V1Endpoint)
             .WithEnvironment($"Catalog__Deployments__{FakeDeployment}__ApiKey", "fake-upstream-key")
             .WithEnvironment($"Catalog__Deployments__{FakeDeployment}__ModelId", "fake-model");
+
+        // No dashboard runs under the testing host, yet AppHost points every service at its OTLP endpoint: exporting to
+        // nowhere costs CPU on every request and keeps failed batches in memory. Telemetry is still recorded.
+        foreach (var service in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(service).WithEnvironment(context =>
+            {
+                foreach (var variable in context.EnvironmentVariables.Keys.Where(k => k.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal)).ToList())
+                {
+                    context.EnvironmentVariables.Remove(variable);
+                }
+            });
+        }
         return builder;
     }
 

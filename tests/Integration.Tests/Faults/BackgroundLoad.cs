@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using AiAspire.TestKit;
 
 namespace AiAspire.Integration.Tests.Faults;
 
@@ -26,6 +27,13 @@ internal sealed class BackgroundLoad
 
     /// <summary>Requests answered so far (any status).</summary>
     public int Answered => _outcomes.Count(o => o.Status is not null);
+
+    /// <summary>Waits until <paramref name="more"/> further requests are answered: the load went on through a phase of the fault.</summary>
+    public async Task RunsOnAsync(int more, string phase)
+    {
+        var from = Answered;
+        await Eventually.HoldsAsync(() => Answered >= from + more, phase, FaultsFixture.RestartTimeout);
+    }
 
     /// <summary>Starts <paramref name="workers"/> loops sending what <paramref name="request"/> builds for each request number.</summary>
     public static BackgroundLoad Start(HttpClient client, Func<int, HttpRequestMessage> request, int workers = 2) => new(client, request, workers);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AiAspire.TestKit;
 using Xunit.Abstractions;
 
 namespace AiAspire.Integration.Tests.Faults;
@@ -51,11 +52,29 @@ internal sealed class FaultRun(FaultsFixture platform, ITestOutputHelper output,
         return outcome;
     }
 
+    /// <summary>Sends numbered foreground requests (from 20,000) until one satisfies <paramref name="recovered"/>, and returns it.</summary>
+    public Task<LoadOutcome> SendUntilAsync(HttpClient client, Func<int, HttpRequestMessage> request, Func<LoadOutcome, bool> recovered, string what)
+    {
+        var next = 20_000;
+        return Eventually.MatchesAsync(() => SendAsync(client, request(next++)), recovered, what, FaultsFixture.RestartTimeout);
+    }
+
+    /// <summary>
+    /// Waits until the FeedbackWorker's totals for the tenant settle, records the run's tally (<paramref name="all"/> plus
+    /// <paramref name="uncountedRequests"/> that cause no counted event) and returns how many of <paramref name="all"/> it counted.
+    /// </summary>
+    public async Task<long> CountAsync(HttpClient tenantClient, IReadOnlyList<LoadOutcome> all, int uncountedRequests = 0)
+    {
+        var counted = await FeedbackTotals.SettledAsync(platform, tenantClient, all.Count);
+        Counted(all.Count + uncountedRequests, Math.Max(0, all.Count - counted));
+        return counted;
+    }
+
     /// <summary>Every request of the run: the background load's and the probes.</summary>
     public IReadOnlyList<LoadOutcome> All(IReadOnlyList<LoadOutcome> load) => [.. load, .. _probes];
 
     /// <summary>Records how many requests the run made and how many of their events the read models miss.</summary>
-    public void Counted(int requests, long eventsLost)
+    private void Counted(int requests, long eventsLost)
     {
         _requests = requests;
         _eventsLost = eventsLost;

@@ -33,7 +33,7 @@ public sealed class RagFaultTests(FaultsFixture platform, ITestOutputHelper outp
         Assert.Null(grounded.Retrieval);
 
         var load = BackgroundLoad.Start(client, Request);
-        await Eventually.HoldsAsync(() => load.Answered >= 4, "the load is flowing", FaultsFixture.RestartTimeout);
+        await load.RunsOnAsync(4, "the load is flowing");
 
         await run.InjectAsync();
         var withoutContext = await run.SendAsync(client, Request(10_001));
@@ -42,18 +42,14 @@ public sealed class RagFaultTests(FaultsFixture platform, ITestOutputHelper outp
         Assert.Equal("unavailable", withoutContext.Retrieval);
         var required = await run.SendAsync(client, FaultRequests.Chat("Question 10002: how long does a bicycle repair take?", "on"));
         Assert.True(required.IsProblem(HttpStatusCode.ServiceUnavailable), required.ToString());
-        var answeredAtStop = load.Answered;
-        await Eventually.HoldsAsync(() => load.Answered >= answeredAtStop + 10, "the load ran on during the outage", FaultsFixture.RestartTimeout);
+        await load.RunsOnAsync(10, "the load ran on during the outage");
 
         await run.RecoverAsync();
-        var next = 20_000;
-        var regrounded = await Eventually.MatchesAsync(() => run.SendAsync(client, Request(next++)), o => o.Status == HttpStatusCode.OK && HasCitations(o),
-            "answers cite the handbook again", FaultsFixture.RestartTimeout);
+        var regrounded = await run.SendUntilAsync(client, Request, o => o.Status == HttpStatusCode.OK && HasCitations(o), "answers cite the handbook again");
         Assert.Null(regrounded.Retrieval);
 
         var all = run.All(await load.StopAsync());
-        var counted = await FeedbackTotals.SettledAsync(platform, client, all.Count);
-        run.Counted(all.Count, Math.Max(0, all.Count - counted));
+        var counted = await run.CountAsync(client, all);
 
         // rag "auto" never fails for want of retrieval, and never goes without context silently.
         var auto = all.Where(o => o != required).ToList();

@@ -35,7 +35,7 @@ public sealed class RedisFaultTests(FaultsFixture platform, ITestOutputHelper ou
         Assert.True(strictWarm.Status == HttpStatusCode.OK, strictWarm.ToString());
 
         var load = BackgroundLoad.Start(client, Request);
-        await Eventually.HoldsAsync(() => load.Answered >= 4, "the load is flowing", FaultsFixture.RestartTimeout);
+        await load.RunsOnAsync(4, "the load is flowing");
 
         await run.InjectAsync(graceful: true);
         var strictOutcomes = new List<LoadOutcome> { strictWarm };
@@ -52,8 +52,7 @@ public sealed class RedisFaultTests(FaultsFixture platform, ITestOutputHelper ou
         Assert.True(during.Status == HttpStatusCode.OK, during.ToString());
         // The orchestrator's events now wait in its spill file, not in memory.
         await Eventually.HoldsAsync(() => platform.SpilledBytes("orchestrator") > 0, "the orchestrator spilled events to disk", FaultsFixture.RestartTimeout);
-        var answeredAtStop = load.Answered;
-        await Eventually.HoldsAsync(() => load.Answered >= answeredAtStop + 10, "the load ran on during the outage", FaultsFixture.RestartTimeout);
+        await load.RunsOnAsync(10, "the load ran on during the outage");
 
         await run.RecoverAsync();
         await Eventually.MatchesAsync(async () =>
@@ -63,12 +62,10 @@ public sealed class RedisFaultTests(FaultsFixture platform, ITestOutputHelper ou
                 return outcome;
             },
             o => o.Status == HttpStatusCode.OK, "the fail-closed limit admits again", FaultsFixture.RestartTimeout);
-        var answeredAtRecovery = load.Answered;
-        await Eventually.HoldsAsync(() => load.Answered >= answeredAtRecovery + 4, "the load ran on after the restart", FaultsFixture.RestartTimeout);
+        await load.RunsOnAsync(4, "the load ran on after the restart");
 
         var all = run.All(await load.StopAsync());
-        var counted = await FeedbackTotals.SettledAsync(platform, client, all.Count);
-        run.Counted(all.Count + strictOutcomes.Count, Math.Max(0, all.Count - counted));
+        var counted = await run.CountAsync(client, all, uncountedRequests: strictOutcomes.Count);
 
         Assert.All(all, o => Assert.True(o.Status == HttpStatusCode.OK, o.ToString()));
         Assert.All(strictOutcomes, o => Assert.True(o.Status == HttpStatusCode.OK || o.IsProblem(HttpStatusCode.ServiceUnavailable), o.ToString()));

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -12,20 +11,13 @@ internal static class PlatformApp
     /// <summary>The project resources of the app model (every service of the platform).</summary>
     public static readonly string[] Services = ["gateway", "orchestrator", "routerservice", "guardrailservice", "ragservice", "feedbackworker"];
 
-    // PlatformFixture keeps its DistributedApplication private; read it without changing the shared fixture.
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_app")]
-    private static extern ref DistributedApplication? AppOf(PlatformFixture platform);
-
-    public static DistributedApplication App(this PlatformFixture platform) =>
-        AppOf(platform) ?? throw new InvalidOperationException("The platform has not started.");
-
     public static async Task<string> RedisConnectionStringAsync(this PlatformFixture platform) =>
-        await platform.App().GetConnectionStringAsync("cache") ?? throw new InvalidOperationException("The app model has no 'cache' connection string.");
+        await platform.App.GetConnectionStringAsync("cache") ?? throw new InvalidOperationException("The app model has no 'cache' connection string.");
 
     /// <summary>The value of a parameter resource of the app model (e.g. the generated <c>internal-secret</c>).</summary>
     public static async Task<string> ParameterValueAsync(this PlatformFixture platform, string name)
     {
-        var model = platform.App().Services.GetRequiredService<DistributedApplicationModel>();
+        var model = platform.App.Services.GetRequiredService<DistributedApplicationModel>();
         var parameter = model.Resources.OfType<ParameterResource>().Single(p => p.Name == name);
         return await parameter.GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException($"Parameter {name} has no value.");
     }

@@ -27,7 +27,7 @@ internal sealed class ServiceLogs : IAsyncDisposable
         }
     }
 
-    public static ServiceLogs Watch(PlatformFixture platform, IEnumerable<string> services) => new(platform.App(), services);
+    public static ServiceLogs Watch(PlatformFixture platform, IEnumerable<string> services) => new(platform.App, services);
 
     /// <summary>Every line collected so far, per service.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Lines =>
