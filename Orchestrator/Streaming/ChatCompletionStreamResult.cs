@@ -96,17 +96,15 @@ public sealed partial class ChatCompletionStreamResult(
                 }
             }
 
-            context.Status = "error";
             if (begun)
             {
+                context.Status = "error";
                 context.Error = "the stream ended without completing";
                 await WriteErrorAsync(http, context.Error, cancellationToken);
             }
             else
             {
-                context.Error = "the stream from the router ended before it started";
-                await TypedResults.Problem("The stream from the router ended before it started.",
-                    statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
+                await SseResponse.FailBeforeStartAsync(http, context, "ended");
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -117,16 +115,15 @@ public sealed partial class ChatCompletionStreamResult(
         catch (Exception ex) when (ex is Clients.DownstreamException or HttpRequestException or IOException or JsonException)
         {
             LogStreamFailed(logger, ex);
-            context.Status = "error";
-            context.Error = "the stream from the router broke";
             if (begun)
             {
+                context.Status = "error";
+                context.Error = "the stream from the router broke";
                 await WriteErrorAsync(http, context.Error, CancellationToken.None);
             }
             else
             {
-                await TypedResults.Problem("The stream from the router broke before it started.",
-                    statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
+                await SseResponse.FailBeforeStartAsync(http, context, "broke");
             }
         }
         finally

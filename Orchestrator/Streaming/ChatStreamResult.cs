@@ -88,10 +88,7 @@ public sealed partial class ChatStreamResult(
             }
             else
             {
-                context.Status = "error";
-                context.Error = "the stream from the router ended before it started";
-                await TypedResults.Problem("The stream from the router ended before it started.",
-                    statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
+                await SseResponse.FailBeforeStartAsync(http, context, "ended");
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -108,10 +105,7 @@ public sealed partial class ChatStreamResult(
             }
             else
             {
-                context.Status = "error";
-                context.Error = "the stream from the router broke";
-                await TypedResults.Problem("The stream from the router broke before it started.",
-                    statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
+                await SseResponse.FailBeforeStartAsync(http, context, "broke");
             }
         }
         finally

@@ -32,4 +32,16 @@ internal static class SseResponse
         http.Response.Headers["X-Accel-Buffering"] = "no";
         return true;
     }
+
+    /// <summary>
+    /// The router's stream <paramref name="what"/> ("ended", "broke") before its first event: nothing was sent yet, so
+    /// the answer is an ordinary 502 problem.
+    /// </summary>
+    public static Task FailBeforeStartAsync(HttpContext http, PipelineContext context, string what)
+    {
+        context.Status = "error";
+        context.Error = $"the stream from the router {what} before it started";
+        return TypedResults.Problem($"The stream from the router {what} before it started.",
+            statusCode: StatusCodes.Status502BadGateway, type: ProblemTypes.UpstreamFailed).ExecuteAsync(http);
+    }
 }
