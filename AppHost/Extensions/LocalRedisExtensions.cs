@@ -35,10 +35,28 @@ public static class LocalRedisExtensions
             .WithHealthCheck(healthCheckKey);
     }
 
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (32768 on Linux by default): Redis keeps its port across a
+    /// restart from the dashboard, and a port from <c>bind(0)</c> may meanwhile become some outgoing connection's.
+    /// </summary>
     private static int FreeLoopbackPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        const int Lowest = 20_000, Highest = 32_000;
+        for (var attempt = 0; attempt < 1_000; attempt++)
+        {
+            var port = Random.Shared.Next(Lowest, Highest);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        using var any = new TcpListener(IPAddress.Loopback, 0);
+        any.Start();
+        return ((IPEndPoint)any.LocalEndpoint).Port;
     }
 }

@@ -36,6 +36,12 @@ public sealed class EventBusOptions
     /// <summary>Longest a single send may take before it counts as failed.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// At shutdown, how long the send loop tries to hand the memory buffer to the bus before spilling what is left
+    /// to disk (sent at the next start). Keep it inside the host's shutdown timeout.
+    /// </summary>
+    public TimeSpan ShutdownDrainTime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long an entry may sit pending (its consumer crashed, or its handler failed) before it is claimed and retried.</summary>
     public TimeSpan ClaimIdleTime { get; set; } = TimeSpan.FromSeconds(30);
 

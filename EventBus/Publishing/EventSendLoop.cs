@@ -16,7 +16,6 @@ internal sealed partial class EventSendLoop(
     IOptions<EventBusOptions> options,
     ILogger<EventSendLoop> logger) : BackgroundService
 {
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
 
     private OutboundQueue Queue => publisher.Queue;
@@ -48,7 +47,11 @@ internal sealed partial class EventSendLoop(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        await DrainAtShutdownAsync();
+        finally
+        {
+            // Also after a failure nobody expected: what memory holds is sent or spilled, never dropped with the loop.
+            await DrainAtShutdownAsync();
+        }
     }
 
     /// <summary>Sends a batch taken from memory, retrying with backoff; spills it when the bus stays down.</summary>
@@ -173,7 +176,7 @@ internal sealed partial class EventSendLoop(
     private async Task DrainAtShutdownAsync()
     {
         Queue.CompleteBuffer();
-        using var drain = new CancellationTokenSource(DrainTimeout);
+        using var drain = new CancellationTokenSource(options.Value.ShutdownDrainTime);
         try
         {
             while (!drain.IsCancellationRequested)
@@ -190,15 +193,24 @@ internal sealed partial class EventSendLoop(
                     break;
                 }
             }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Out of drain time in the middle of a send: whether that batch arrived is unknown, so it is spilled too
+            // (a duplicate is deduplicated by event id, a lost event is lost).
+            LogDrainStopped(ex);
+        }
+        try
+        {
             var spilled = Queue.SpillInFlightAndBuffer();
             if (spilled > 0)
             {
                 LogSpilledAtShutdown(spilled, Queue.Spill.Path);
             }
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (IOException ex)
         {
-            LogUnsentAtShutdown(ex);
+            LogUnsentAtShutdown(ex, Queue.Unsent);
         }
     }
 
@@ -233,6 +245,9 @@ internal sealed partial class EventSendLoop(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Spilled {Count} unsent event(s) to {Path} at shutdown: they are sent at the next start")]
     private partial void LogSpilledAtShutdown(int count, string path);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Events left unsent at shutdown")]
-    private partial void LogUnsentAtShutdown(Exception ex);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The bus did not take the buffer within the shutdown drain time: spilling it")]
+    private partial void LogDrainStopped(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the spill file at shutdown: {Count} event(s) lost")]
+    private partial void LogUnsentAtShutdown(Exception ex, int count);
 }

@@ -32,6 +32,18 @@ internal sealed class OutboundQueue : IDisposable
     /// <summary>Messages waiting in memory.</summary>
     public int Buffered => _channel.Reader.Count;
 
+    /// <summary>Messages in memory, in flight or buffered, that neither reached the bus nor the spill file.</summary>
+    public int Unsent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _channel.Reader.Count + (_inFlightSpilled ? 0 : _inFlight.Count);
+            }
+        }
+    }
+
     /// <summary>Queues the message in memory, or, when the buffer is full, spills the buffer and the message to disk.</summary>
     /// <returns>Whether the message was spilled.</returns>
     /// <exception cref="IOException">The buffer was full and the spill file could not be written.</exception>

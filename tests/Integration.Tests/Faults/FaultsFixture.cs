@@ -65,7 +65,7 @@ public sealed class FaultsFixture : IAsyncLifetime
         // service's address does in production.
         foreach (var service in (ReadOnlySpan<string>)["guardrailservice", "ragservice", "routerservice"])
         {
-            var port = FreeLoopbackPort();
+            var port = LoopbackPorts.Reserve();
             builder.CreateResourceBuilder<ProjectResource>(service)
                 .WithEndpoint("http", endpoint => (endpoint.IsProxied, endpoint.Port, endpoint.TargetPort) = (false, port, port));
         }
@@ -87,13 +87,6 @@ public sealed class FaultsFixture : IAsyncLifetime
         await Eventually.MatchesAsync(
             () => BackgroundLoad.SendAsync(client, FaultRequests.Completion("local", "Warm up before the faults.")),
             o => o.Status == System.Net.HttpStatusCode.OK, "the platform answers a chat request", RestartTimeout);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private string SpillPath(string publisher) => Path.Combine(_dataPath, "spill", publisher);
