@@ -72,6 +72,7 @@ try
         cpuGroups["dcp"] = [.. dcp];
     }
     var cpu = new CpuMeter(cpuGroups);
+    await using var redisCommands = platform is null ? null : await RedisCommandMeter.ConnectAsync(await platform.RedisConnectionStringAsync(cancel.Token));
 
     if (options.Soak)
     {
@@ -143,8 +144,20 @@ try
             foreach (var concurrency in options.Concurrency)
             {
                 memory.Phase = $"{scenario}|{concurrency}";
-                var result = await LoadGenerator.RunAsync(target, concurrency, options.WarmUp, options.Duration, cancel.Token, cpu.Start);
-                result = result with { Cpu = cpu.Stop() };
+                var metersRedis = redisCommands is not null && scenario.Contains("aiaspire", StringComparison.Ordinal);
+                var result = await LoadGenerator.RunAsync(target, concurrency, options.WarmUp, options.Duration, cancel.Token, () =>
+                {
+                    cpu.Start();
+                    if (metersRedis)
+                    {
+                        redisCommands!.Start();
+                    }
+                });
+                result = result with
+                {
+                    Cpu = cpu.Stop(),
+                    RedisCommands = metersRedis ? await redisCommands!.StopAsync() : new Dictionary<string, RedisCommandMeter.Usage>(),
+                };
                 memory.Phase = "between";
                 points.Add((new PointKey(scenario, at, concurrency, baseline, delay), result));
                 Console.Error.WriteLine(System.FormattableString.Invariant(
@@ -171,6 +184,9 @@ try
     Console.WriteLine(Report.Cpu(points, cpu.Groups));
     if (platform is not null)
     {
+        Console.WriteLine("Redis commands per request (measured phase; INFO commandstats, all clients):");
+        Console.WriteLine();
+        Console.WriteLine(Report.Redis(points));
         Console.WriteLine("Where AiAspire's orchestrator spends its time (median ms per pipeline stage over all concurrencies, from its InferenceCompleted events):");
         Console.WriteLine();
         Console.WriteLine(await StageBreakdown.ReadAsync(await platform.RedisConnectionStringAsync(cancel.Token), cancel.Token));

@@ -63,6 +63,24 @@ internal static class Report
         return text.ToString();
     }
 
+    /// <summary>Per AiAspire point: Redis commands per successful request, their server time, and the commands that cost most.</summary>
+    public static string Redis(IReadOnlyList<(PointKey Key, PointResult Result)> points)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| scenario | conc. | commands/request | Redis µs/request | top commands: calls/request (µs/request) |");
+        text.AppendLine("| --- | ---: | ---: | ---: | --- |");
+        foreach (var (key, result) in points.Where(p => p.Result.Latency.TotalCount > 0 && p.Result.RedisCommands.Count > 0))
+        {
+            var requests = (double)result.Latency.TotalCount;
+            var top = result.RedisCommands.OrderByDescending(c => c.Value.Microseconds).Take(6)
+                .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value.Calls / requests:F2} ({c.Value.Microseconds / requests:F1})"));
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {key.Scenario} | {key.Concurrency} | {result.RedisCommands.Values.Sum(c => c.Calls) / requests:F2} | " +
+                $"{result.RedisCommands.Values.Sum(c => c.Microseconds) / requests:F1} | {string.Join(", ", top)} |"));
+        }
+        return text.ToString();
+    }
+
     public static string Machine()
     {
         var cpu = File.Exists("/proc/cpuinfo")
