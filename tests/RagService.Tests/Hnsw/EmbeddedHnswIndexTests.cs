@@ -91,8 +91,11 @@ public sealed class EmbeddedHnswIndexTests : IDisposable
         }
         await GraphsBuilt(store);
 
+        // A rebuild may start after the first of these deletes: the ones made while it runs are applied to the new
+        // graph as tombstones, fewer than the rebuild threshold, so none is left only on a fast machine.
         Assert.NotSame(graph, Index(store).Graph);
-        Assert.Equal((120, 0), (Index(store).Count, Index(store).Dead));
+        Assert.Equal(120, Index(store).Count);
+        Assert.InRange(Index(store).Dead, 0, 120 / 4); // at or below the rebuild threshold (25 % of the live chunks)
         Assert.Equal(120, await store.CountChunksAsync("t", "default", Model, default));
     }
 
