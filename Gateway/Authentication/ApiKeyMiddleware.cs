@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AiAspire.Contracts;
 using AiAspire.Gateway.Proxying;
 using Yarp.ReverseProxy.Model;
@@ -20,6 +21,9 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthenticator authenticator, IConfigu
     public const string ModelInBodyMetadata = "ModelInBody";
 
     public const string IdentityItem = "AiAspire.Gateway.Identity";
+
+    // Keyed by the identity instance: stores hand out the same instance while it is cached, and a new one after any change.
+    private readonly ConditionalWeakTable<ApiKeyIdentity, SignedIdentity> _signed = new();
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -51,19 +55,27 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthenticator authenticator, IConfigu
         }
 
         var headers = context.Request.Headers;
-        foreach (var name in headers.Keys.Where(k => k.StartsWith(AiAspireHeaders.InternalPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
+        List<string>? spoofed = null;
+        foreach (var header in headers)
+        {
+            if (header.Key.StartsWith(AiAspireHeaders.InternalPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                (spoofed ??= []).Add(header.Key);
+            }
+        }
+        foreach (var name in spoofed ?? [])
         {
             headers.Remove(name);
         }
         headers.Remove("Authorization");
         headers.Remove("api-key");
+        var signed = _signed.GetValue(identity, static identity => new SignedIdentity(identity));
         headers[AiAspireHeaders.Tenant] = identity.Tenant;
         headers[AiAspireHeaders.KeyId] = identity.KeyId;
-        var scopes = string.Join(' ', identity.Scopes.Order(StringComparer.Ordinal));
-        headers[AiAspireHeaders.Scopes] = scopes;
+        headers[AiAspireHeaders.Scopes] = signed.Scopes;
         if (_internalSecret is not null)
         {
-            headers[InternalSignature.Header] = InternalSignature.Sign(_internalSecret, identity.Tenant, identity.KeyId, scopes, time.GetUtcNow());
+            headers[InternalSignature.Header] = signed.Signature(_internalSecret, time.GetUtcNow());
         }
         context.Items[IdentityItem] = identity;
 
@@ -71,4 +83,29 @@ public sealed class ApiKeyMiddleware(ApiKeyAuthenticator authenticator, IConfigu
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>
+    /// An identity's headers, worked out once per cached identity: the sorted scopes, and the signature of the current
+    /// second (the signature only carries whole seconds, so every request of that second gets the same one).
+    /// </summary>
+    private sealed class SignedIdentity(ApiKeyIdentity identity)
+    {
+        private Stamp? _signature;
+
+        public string Scopes { get; } = string.Join(' ', identity.Scopes.Order(StringComparer.Ordinal));
+
+        public string Signature(string secret, DateTimeOffset now)
+        {
+            var second = now.ToUnixTimeSeconds();
+            if (Volatile.Read(ref _signature) is { } cached && cached.Second == second)
+            {
+                return cached.Value;
+            }
+            var value = InternalSignature.Sign(secret, identity.Tenant, identity.KeyId, Scopes, now);
+            Volatile.Write(ref _signature, new Stamp(second, value));
+            return value;
+        }
+
+        private sealed record Stamp(long Second, string Value);
+    }
 }

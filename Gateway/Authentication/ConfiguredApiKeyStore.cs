@@ -22,7 +22,10 @@ public sealed class ConfiguredApiKeyStore : IApiKeyStore
 
     public ValueTask<ApiKeyIdentity?> FindAsync(string presentedKey, CancellationToken cancellationToken)
     {
-        var digest = Digest(presentedKey);
+        var length = Encoding.UTF8.GetMaxByteCount(presentedKey.Length);
+        Span<byte> utf8 = length <= 2048 ? stackalloc byte[length] : new byte[length];
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(presentedKey, utf8)], digest);
         ApiKeyIdentity? found = null;
         foreach (var (candidate, identity) in _keys)
         {

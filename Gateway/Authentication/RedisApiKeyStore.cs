@@ -28,7 +28,8 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
     private readonly IOptionsMonitor<ApiKeyOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RedisApiKeyStore> _logger;
-    private readonly ReplicatedCache<StoredApiKey> _cache;
+    // Identities, not records: a cache hit hands out the same identity (its scope and model sets built once).
+    private readonly ReplicatedCache<ApiKeyIdentity> _cache;
 
     public RedisApiKeyStore(IConnectionMultiplexer redis, IOptionsMonitor<ApiKeyOptions> options, TimeProvider time, ILogger<RedisApiKeyStore> logger)
     {
@@ -36,7 +37,7 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
         _options = options;
         _time = time;
         _logger = logger;
-        _cache = new ReplicatedCache<StoredApiKey>(redis, InvalidationChannel, MaxCachedKeys, RedisTimeout, logger);
+        _cache = new ReplicatedCache<ApiKeyIdentity>(redis, InvalidationChannel, MaxCachedKeys, RedisTimeout, logger);
     }
 
     public async ValueTask<ApiKeyIdentity?> FindAsync(string presentedKey, CancellationToken cancellationToken)
@@ -44,10 +45,10 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
         var digest = Digest(presentedKey);
         var now = _time.GetTimestamp();
         // Without the subscription this replica would not hear revocations: the cache is trusted only while subscribed.
-        var cached = _cache.TryGet(digest, out var cachedKey, out var fetchedAt);
+        var cached = _cache.TryGet(digest, out var cachedIdentity, out var fetchedAt);
         if (cached && _time.GetElapsedTime(fetchedAt, now) < _options.CurrentValue.KeyCacheTtl && _cache.IsSubscribed)
         {
-            return cachedKey.ToIdentity();
+            return cachedIdentity;
         }
 
         var generation = _cache.Generation;
@@ -61,8 +62,8 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
         {
             if (cached && _time.GetElapsedTime(fetchedAt, now) < _options.CurrentValue.KeyCacheStaleTtl)
             {
-                LogServedFromCache(_logger, cachedKey.Id, ex.Message);
-                return cachedKey.ToIdentity();
+                LogServedFromCache(_logger, cachedIdentity.KeyId, ex.Message);
+                return cachedIdentity;
             }
             throw new ApiKeyStoreUnavailableException("The API key store cannot be reached.", ex);
         }
@@ -72,8 +73,9 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
             _cache.Remove(digest);
             return null;
         }
-        _cache.Store(digest, key, now, generation);
-        return key.ToIdentity();
+        var identity = key.ToIdentity();
+        _cache.Store(digest, identity, now, generation);
+        return identity;
     }
 
     public async Task<(StoredApiKey Key, string Secret)> CreateAsync(
@@ -164,7 +166,15 @@ public sealed partial class RedisApiKeyStore : IApiKeyStore, IApiKeyAdmin
         return updated;
     }
 
-    internal static string Digest(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    internal static string Digest(string key)
+    {
+        // Presented keys are at most 512 characters (ApiKeyAuthenticator); admin-created ones far shorter.
+        var length = Encoding.UTF8.GetMaxByteCount(key.Length);
+        Span<byte> utf8 = length <= 2048 ? stackalloc byte[length] : new byte[length];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

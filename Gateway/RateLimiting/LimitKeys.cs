@@ -19,7 +19,14 @@ public static class LimitKeys
 
     public static string TenantBudget(string tenant, DateTimeOffset month) => $"aiaspire:budget:{Tag(tenant)}:t:{Month(month)}";
 
-    private static string Name(LimitKind kind) => kind.ToString().ToLowerInvariant();
+    // Request and token windows carry their layout's version: the hash of buckets gained its running sum in session 4,
+    // and a replica of either version must never read the other's hash.
+    private static string Name(LimitKind kind) => kind switch
+    {
+        LimitKind.Requests => "requests:v2",
+        LimitKind.Tokens => "tokens:v2",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     private static string Month(DateTimeOffset now) => now.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 }

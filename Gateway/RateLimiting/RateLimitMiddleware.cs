@@ -137,16 +137,18 @@ public sealed partial class RateLimitMiddleware(
         finally
         {
             context.Response.Body = original;
-            await SettleAsync(context.Response, requestId, decision, checks, reservedTokens, capture);
+            Settle(context.Response, requestId, decision, checks, reservedTokens, capture);
         }
     }
 
     /// <summary>
     /// After the call, however it ended (a stream cut off or cancelled included): frees the concurrency slots, settles
     /// the token reservation at the usage the response reported — or leaves it standing, the upper bound, when it
-    /// reported none — and charges the reported cost (header, or the stream's usage comment) to the budgets.
+    /// reported none — and charges the reported cost (header, or the stream's usage comment) to the budgets. The script
+    /// is sent before the request ends but not waited for: this replica's later scripts go down the same connection
+    /// after it, so its own next request never finds the slot still taken; a failure is logged when it happens.
     /// </summary>
-    private async Task SettleAsync(HttpResponse response, string requestId, RateLimitDecision decision, List<LimitCheck> checks, long reservedTokens,
+    private void Settle(HttpResponse response, string requestId, RateLimitDecision decision, List<LimitCheck> checks, long reservedTokens,
         UsageCaptureStream? capture)
     {
         var delta = 0L;
@@ -166,15 +168,16 @@ public sealed partial class RateLimitMiddleware(
         }
         try
         {
-            await _limiter!.ReleaseAsync(requestId, decision.BucketSecond, delta, checks);
-            if (cost > 0)
+            var settled = _limiter!.SettleAsync(requestId, decision.BucketSecond, delta, cost, checks);
+            if (!settled.IsCompletedSuccessfully)
             {
-                await _limiter.ChargeAsync(checks.Where(c => c.Kind == LimitKind.Budget), cost);
+                _ = settled.ContinueWith(static (task, state) => LogReleaseFailed((ILogger)state!, task.Exception!.GetBaseException().Message), logger,
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // The concurrency lease expires on its own; the token correction is lost (the reservation stands).
+            // The concurrency lease expires on its own; the token correction and the charge are lost (the reservation stands).
             LogReleaseFailed(logger, ex.Message);
         }
     }
@@ -234,20 +237,30 @@ public sealed partial class RateLimitMiddleware(
     /// <summary>OpenAI's headers, for the tighter of the key's and the tenant's limit of each kind.</summary>
     private static void SetHeaders(HttpResponse response, RateLimitDecision decision)
     {
-        foreach (var (kind, suffix) in (ReadOnlySpan<(LimitKind, string)>)[(LimitKind.Requests, "requests"), (LimitKind.Tokens, "tokens")])
+        SetHeaders(response, decision, LimitKind.Requests, "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests");
+        SetHeaders(response, decision, LimitKind.Tokens, "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
+    }
+
+    private static void SetHeaders(HttpResponse response, RateLimitDecision decision, LimitKind kind, string limitHeader, string remainingHeader, string resetHeader)
+    {
+        LimitState? tightest = null;
+        var least = long.MaxValue;
+        foreach (var state in decision.States)
         {
-            var tightest = decision.States
-                .Where(s => s.Check.Kind == kind)
-                .MinBy(s => s.Check.Limit - s.UsedBefore - (decision.Granted ? s.Check.Cost : 0));
-            if (tightest is null)
+            var left = state.Check.Limit - state.UsedBefore - (decision.Granted ? state.Check.Cost : 0);
+            if (state.Check.Kind == kind && (tightest is null || left < least))
             {
-                continue;
+                (tightest, least) = (state, left);
             }
-            var remaining = Math.Max(0, tightest.Check.Limit - tightest.UsedBefore - (decision.Granted ? tightest.Check.Cost : 0));
-            response.Headers[$"x-ratelimit-limit-{suffix}"] = tightest.Check.Limit.ToString(CultureInfo.InvariantCulture);
-            response.Headers[$"x-ratelimit-remaining-{suffix}"] = remaining.ToString(CultureInfo.InvariantCulture);
-            response.Headers[$"x-ratelimit-reset-{suffix}"] = $"{(long)Math.Ceiling(tightest.Reset.TotalSeconds)}s";
         }
+        if (tightest is null)
+        {
+            return;
+        }
+        var headers = response.Headers;
+        headers[limitHeader] = tightest.Check.Limit.ToString(CultureInfo.InvariantCulture);
+        headers[remainingHeader] = Math.Max(0, least).ToString(CultureInfo.InvariantCulture);
+        headers[resetHeader] = ((long)Math.Ceiling(tightest.Reset.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable for rate limits; failing {Mode}: {Reason}")]

@@ -4,8 +4,8 @@ namespace AiAspire.Gateway.RateLimiting;
 
 /// <summary>
 /// Every limit of a request checked and taken in one Lua script, so replicas sharing Redis can never together exceed
-/// a limit. Windows are exact sliding 60 s windows in one-second buckets (a hash of second → amount); concurrency is
-/// a sorted set of in-flight request ids scored by lease expiry. Redis's clock is the only clock.
+/// a limit. Windows are exact sliding 60 s windows in one-second buckets (a hash of second → amount, with their running
+/// sum); concurrency is a sorted set of in-flight request ids scored by lease expiry. Redis's clock is the only clock.
 /// </summary>
 public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
 {
@@ -22,6 +22,7 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
         local lease = tonumber(ARGV[2])
         local denied = 0
         local out = {}
+        local firsts = {}
         for i = 1, #KEYS do
           local kind = ARGV[3 + (i - 1) * 3]
           local limit = tonumber(ARGV[4 + (i - 1) * 3])
@@ -29,33 +30,86 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
           local used = 0
           local reset = 0
           if kind == 'w' then
-            local fields = redis.call('HGETALL', KEYS[i])
-            local buckets = {}
-            for j = 1, #fields, 2 do
-              local second = tonumber(fields[j])
-              if second <= now - 60 then
-                redis.call('HDEL', KEYS[i], fields[j])
+            -- Besides its buckets the hash keeps 's' (their sum), 'o' (no bucket below this second) and 'f' (the oldest
+            -- bucket), so a check reads three fields, not sixty buckets. Every bucket was written by a check at most
+            -- 59 s after 'o'; those at or before now - 60 are dropped and subtracted.
+            local live = now - 59
+            local state = redis.call('HMGET', KEYS[i], 's', 'o', 'f')
+            used = tonumber(state[1] or '0')
+            local cursor = tonumber(state[2] or live)
+            local first = tonumber(state[3] or '')
+            local changed = false
+            if cursor < live then
+              if live - cursor >= 60 then
+                redis.call('DEL', KEYS[i])
+                used = 0
+                first = nil
               else
-                local amount = tonumber(fields[j + 1])
-                used = used + amount
-                table.insert(buckets, {second, amount})
+                local seconds = {}
+                for second = cursor, live - 1 do
+                  seconds[#seconds + 1] = second
+                end
+                local amounts = redis.call('HMGET', KEYS[i], unpack(seconds))
+                local expired = {}
+                for j = 1, #seconds do
+                  if amounts[j] then
+                    used = used - tonumber(amounts[j])
+                    expired[#expired + 1] = seconds[j]
+                  end
+                end
+                if #expired > 0 then
+                  redis.call('HDEL', KEYS[i], unpack(expired))
+                end
+              end
+              changed = true
+            end
+            local buckets = nil
+            local function window()
+              if buckets == nil then
+                local seconds = {}
+                for second = live, now do
+                  seconds[#seconds + 1] = second
+                end
+                buckets = redis.call('HMGET', KEYS[i], unpack(seconds))
+              end
+              return buckets
+            end
+            if first ~= nil and first < live then
+              first = nil
+              -- HMGET gives false for a second without a bucket.
+              for j, amount in ipairs(window()) do
+                if amount then
+                  first = live + j - 1
+                  break
+                end
               end
             end
-            table.sort(buckets, function(a, b) return a[1] < b[1] end)
+            if changed then
+              if first ~= nil then
+                redis.call('HSET', KEYS[i], 's', used, 'o', live, 'f', first)
+              elseif redis.call('EXISTS', KEYS[i]) == 1 then
+                redis.call('HSET', KEYS[i], 's', used, 'o', live)
+                redis.call('HDEL', KEYS[i], 'f')
+              end
+            end
+            firsts[i] = first
             local need = used + cost - limit
             if cost > limit then
               reset = 60
             elseif need > 0 then
+              -- Oldest first: when enough of what is counted now has left the window.
               local freed = 0
-              for _, b in ipairs(buckets) do
-                freed = freed + b[2]
-                if freed >= need then
-                  reset = b[1] + 60 - now
-                  break
+              for j, amount in ipairs(window()) do
+                if amount then
+                  freed = freed + tonumber(amount)
+                  if freed >= need then
+                    reset = live + j - 1 + 60 - now
+                    break
+                  end
                 end
               end
-            elseif #buckets > 0 then
-              reset = buckets[1][1] + 60 - now
+            elseif first ~= nil then
+              reset = first + 60 - now
             end
           elseif kind == 'b' then
             -- Spent so far this month; refused once it has reached the budget.
@@ -81,6 +135,10 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
               local cost = tonumber(ARGV[5 + (i - 1) * 3])
               if cost > 0 then
                 redis.call('HINCRBY', KEYS[i], now, cost)
+                redis.call('HINCRBY', KEYS[i], 's', cost)
+                if firsts[i] == nil then
+                  redis.call('HSET', KEYS[i], 'o', now - 59, 'f', now)
+                end
                 redis.call('EXPIRE', KEYS[i], 61)
               end
             elseif kind == 'c' then
@@ -94,17 +152,23 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
         return result
         """;
 
-    // KEYS: window keys to correct, then concurrency keys to release. ARGV: request id, bucket second, delta, window key count.
-    private const string ReleaseScript =
+    // After the call, in one round trip. KEYS: token windows to correct, concurrency sets to leave, budgets to charge.
+    // ARGV: request id, bucket second, token delta, window count, concurrency count, cost in micro-USD.
+    private const string SettleScript =
         """
         local windows = tonumber(ARGV[4])
+        local slots = windows + tonumber(ARGV[5])
         for i = 1, #KEYS do
           if i <= windows then
-            if tonumber(ARGV[3]) ~= 0 and redis.call('HEXISTS', KEYS[i], ARGV[2]) == 1 then
+            if redis.call('HEXISTS', KEYS[i], ARGV[2]) == 1 then
               redis.call('HINCRBY', KEYS[i], ARGV[2], ARGV[3])
+              redis.call('HINCRBY', KEYS[i], 's', ARGV[3])
             end
-          else
+          elseif i <= slots then
             redis.call('ZREM', KEYS[i], ARGV[1])
+          else
+            redis.call('INCRBY', KEYS[i], ARGV[6])
+            redis.call('EXPIRE', KEYS[i], 3456000)
           end
         end
         return 0
@@ -112,16 +176,20 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
 
     public async Task<RateLimitDecision> AcquireAsync(string requestId, TimeSpan lease, IReadOnlyList<LimitCheck> checks, CancellationToken cancellationToken)
     {
-        var keys = checks.Select(c => (RedisKey)c.RedisKey).ToArray();
-        var args = new List<RedisValue> { requestId, (long)lease.TotalMilliseconds };
-        foreach (var check in checks)
+        var keys = new RedisKey[checks.Count];
+        var args = new RedisValue[2 + checks.Count * 3];
+        args[0] = requestId;
+        args[1] = (long)lease.TotalMilliseconds;
+        for (var i = 0; i < checks.Count; i++)
         {
-            args.Add(check.Kind switch { LimitKind.Concurrency => "c", LimitKind.Budget => "b", _ => "w" });
-            args.Add(check.Limit);
-            args.Add(check.Cost);
+            var check = checks[i];
+            keys[i] = check.RedisKey;
+            args[2 + i * 3] = check.Kind switch { LimitKind.Concurrency => "c", LimitKind.Budget => "b", _ => "w" };
+            args[3 + i * 3] = check.Limit;
+            args[4 + i * 3] = check.Cost;
         }
         var result = (RedisResult[])(await redis.GetDatabase()
-            .ScriptEvaluateAsync(AcquireScript, keys, [.. args])
+            .ScriptEvaluateAsync(AcquireScript, keys, args)
             .WaitAsync(RedisTimeout, cancellationToken))!;
 
         var states = new LimitState[checks.Count];
@@ -134,25 +202,52 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
         return new RateLimitDecision((int)result[0] - 1, (long)result[1], states);
     }
 
-    /// <summary>Adds what a request actually cost to its month's spend (kept 40 days).</summary>
-    public Task ChargeAsync(IEnumerable<LimitCheck> budgets, long microUsd) =>
-        Task.WhenAll(budgets.Select(b => redis.GetDatabase()
-            .ScriptEvaluateAsync("redis.call('INCRBY', KEYS[1], ARGV[1]) redis.call('EXPIRE', KEYS[1], 3456000) return 0",
-                [(RedisKey)b.RedisKey], [microUsd])
-            .WaitAsync(RedisTimeout)));
-
-    /// <summary>Frees the request's concurrency slots and corrects its token reservation by <paramref name="tokenDelta"/>.</summary>
-    public Task ReleaseAsync(string requestId, long bucketSecond, long tokenDelta, IReadOnlyList<LimitCheck> checks)
+    /// <summary>
+    /// Settles a request in one script: frees its concurrency slots, corrects its token reservation by
+    /// <paramref name="tokenDelta"/> and adds what it cost to its month's spend (kept 40 days). Nothing to do (an exact
+    /// reservation, no slot, no cost) sends nothing.
+    /// </summary>
+    public Task SettleAsync(string requestId, long bucketSecond, long tokenDelta, long costMicroUsd, IReadOnlyList<LimitCheck> checks)
     {
-        var windows = checks.Where(c => c.Kind == LimitKind.Tokens).Select(c => (RedisKey)c.RedisKey);
-        var slots = checks.Where(c => c.Kind == LimitKind.Concurrency).Select(c => (RedisKey)c.RedisKey);
-        var keys = windows.Concat(slots).ToArray();
-        if (keys.Length == 0)
+        int windows = 0, slots = 0, budgets = 0;
+        foreach (var check in checks)
+        {
+            switch (check.Kind)
+            {
+                case LimitKind.Tokens when tokenDelta != 0:
+                    windows++;
+                    break;
+                case LimitKind.Concurrency:
+                    slots++;
+                    break;
+                case LimitKind.Budget when costMicroUsd > 0:
+                    budgets++;
+                    break;
+            }
+        }
+        if (windows + slots + budgets == 0)
         {
             return Task.CompletedTask;
         }
+        var keys = new RedisKey[windows + slots + budgets];
+        int w = 0, c = windows, b = windows + slots;
+        foreach (var check in checks)
+        {
+            switch (check.Kind)
+            {
+                case LimitKind.Tokens when tokenDelta != 0:
+                    keys[w++] = check.RedisKey;
+                    break;
+                case LimitKind.Concurrency:
+                    keys[c++] = check.RedisKey;
+                    break;
+                case LimitKind.Budget when costMicroUsd > 0:
+                    keys[b++] = check.RedisKey;
+                    break;
+            }
+        }
+        // Not awaited by the request (no timer of our own): the connection's timeout ends a lost reply.
         return redis.GetDatabase()
-            .ScriptEvaluateAsync(ReleaseScript, keys, [requestId, bucketSecond, tokenDelta, checks.Count(c => c.Kind == LimitKind.Tokens)])
-            .WaitAsync(RedisTimeout);
+            .ScriptEvaluateAsync(SettleScript, keys, [requestId, bucketSecond, tokenDelta, windows, slots, costMicroUsd]);
     }
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AiAspire.GatewayBench;
 
-/// <summary>An OpenAI-style chat completion endpoint on 127.0.0.1 that answers at once (and /health for the gateway's probes).</summary>
+/// <summary>An OpenAI-style chat completion endpoint on 127.0.0.1 that answers at once with its cost, like the orchestrator (and /health for the gateway's probes).</summary>
 internal sealed class FakeUpstream : IAsyncDisposable
 {
     private const string Completion =
@@ -35,6 +35,8 @@ internal sealed class FakeUpstream : IAsyncDisposable
             // Drain the request body as a real service would.
             await context.Request.Body.CopyToAsync(Stream.Null);
             context.Response.ContentType = "application/json";
+            // As the orchestrator does: the gateway charges this to the monthly budgets.
+            context.Response.Headers["x-aiaspire-cost"] = "0.000012";
             await context.Response.WriteAsync(Completion);
         });
         await app.StartAsync();

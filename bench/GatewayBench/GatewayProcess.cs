@@ -56,6 +56,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
         start.Environment["Gateway__DevApiKey"] = Key;
         start.Environment["ReverseProxy__Clusters__orchestrator__Destinations__d1__Address"] = upstream + "/";
         start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        // As in the platform (AppHost always sets it): identity headers are HMAC-signed.
+        start.Environment["Internal__Secret"] = "bench-internal-secret-0123456789abcdef";
         if (redis is not null)
         {
             start.Environment["ConnectionStrings__cache"] = redis;

@@ -48,12 +48,15 @@ public sealed class EchoBackend(string service) : IAsyncLifetime
                 await context.Response.WriteAsync("Healthy");
                 return;
             }
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
             var echoed = new EchoedRequest(
                 Service,
                 context.Request.Method,
                 context.Request.Path.Value ?? "",
                 context.Request.QueryString.Value ?? "",
-                context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.Select(v => v ?? "").ToArray()));
+                context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.Select(v => v ?? "").ToArray()),
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.ToArray())));
             Received.Enqueue(echoed);
             // Test controls: a slow backend, and the token usage an OpenAI-style backend would report.
             if (int.TryParse(context.Request.Headers["x-test-delay-ms"], out var delay))

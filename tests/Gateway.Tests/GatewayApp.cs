@@ -38,7 +38,9 @@ public sealed class GatewayApp : IAsyncLifetime
     }
 
     /// <summary>Another gateway replica, configured like the first, on <paramref name="redisConnectionString"/> (the shared Redis by default).</summary>
-    public WebApplicationFactory<Program> CreateReplica(string? redisConnectionString = null, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="configure">Anything else, applied last (a logger provider, say).</param>
+    public WebApplicationFactory<Program> CreateReplica(string? redisConnectionString = null, IReadOnlyDictionary<string, string>? settings = null,
+        Action<IWebHostBuilder>? configure = null)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
@@ -59,6 +61,7 @@ public sealed class GatewayApp : IAsyncLifetime
             {
                 builder.UseSetting(name, value);
             }
+            configure?.Invoke(builder);
         });
         _ = factory.Server;
         lock (_replicas)
