@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AiAspire.Contracts.Events;
+using AiAspire.EventBus.Consuming;
 using AiAspire.EventBus.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,6 +16,10 @@ namespace AiAspire.EventBus.RedisStreams;
 /// pending longer than <see cref="EventBusOptions.ClaimIdleTime"/> (by any consumer of the group, this one included)
 /// are taken over with XAUTOCLAIM and retried; one delivered <see cref="EventBusOptions.MaxDeliveries"/> times goes to
 /// the dead-letter stream <c>&lt;topic&gt;.dlq</c> instead.
+/// A read batch is acknowledged with one XACK, and handed at once to an <see cref="IBatchEventHandler{TEvent}"/>.
+/// When a read finds the stream drained it waits <see cref="EventBusOptions.IdlePollInterval"/> before the next,
+/// so a lightly loaded consumer reads one batch per interval instead of one event per round trip. Every few seconds it
+/// trims the entries every group of the topic has acknowledged (<see cref="AcknowledgedEntries"/>).
 /// </summary>
 internal sealed partial class RedisStreamsConsumer<TEvent>(
     IConnectionMultiplexer redis,
@@ -24,6 +29,12 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
     ILogger<RedisStreamsConsumer<TEvent>> logger) : BackgroundService
     where TEvent : IIntegrationEvent<TEvent>
 {
+    /// <summary>How often acknowledged entries are trimmed: often enough that a stream holds seconds of events.</summary>
+    private static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Acknowledged entries younger than this stay: longer than a consumer takes to reconnect (5 s at most).</summary>
+    private static readonly TimeSpan TrimMargin = TimeSpan.FromSeconds(10);
+
     private readonly string _consumer = $"{group.Name}-{Environment.MachineName}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,6 +43,7 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
         var readFrom = "0"; // own pending entries first (one pass, by id), then new ones (">")
         var failures = 0;
         var nextClaim = DateTime.UtcNow + ClaimInterval;
+        var nextTrim = DateTime.UtcNow + TrimInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -42,6 +54,11 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
                 {
                     await ClaimStuckEntriesAsync(db, topic, stoppingToken);
                     nextClaim = DateTime.UtcNow + ClaimInterval;
+                }
+                if (DateTime.UtcNow >= nextTrim)
+                {
+                    await TrimAcknowledgedAsync(db, topic);
+                    nextTrim = DateTime.UtcNow + TrimInterval;
                 }
                 var entries = await db.StreamReadGroupAsync(topic, group.Name, _consumer, readFrom, options.Value.ReadBatchSize);
                 failures = 0;
@@ -65,6 +82,12 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
                     // pass instead of being re-read at once forever, which would starve new entries.
                     readFrom = entries[^1].Id.ToString();
                 }
+                else if (entries.Length < options.Value.ReadBatchSize)
+                {
+                    // Drained: reading again at once would mostly fetch nothing or one event per round trip. Events
+                    // wait at most one interval, as they do after an empty read.
+                    await Task.Delay(options.Value.IdlePollInterval, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -87,6 +110,8 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
     private async Task HandleAllAsync(
         IDatabase db, string topic, StreamEntry[] entries, Dictionary<string, int>? deliveries, CancellationToken stoppingToken)
     {
+        var done = new List<RedisValue>(entries.Length); // acknowledged together, after their handler returned
+        var events = new List<(StreamEntry Entry, ConsumedEvent<TEvent> Event)>(entries.Length);
         foreach (var entry in entries)
         {
             if (entry.IsNull)
@@ -99,10 +124,42 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
                 await DeadLetterAsync(db, topic, entry, deliveryCount - 1);
                 continue;
             }
-            if (await HandleAsync(entry, topic, deliveryCount, stoppingToken))
+            if (Decode(entry, topic, deliveryCount) is { } consumed)
             {
-                await db.StreamAcknowledgeAsync(topic, group.Name, entry.Id);
+                events.Add((entry, consumed));
             }
+            else
+            {
+                done.Add(entry.Id); // unreadable: logged, never retried
+            }
+        }
+
+        if (events.Count > 0)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetRequiredService<IEventHandler<TEvent>>();
+            if (events.Count > 1 && handler is IBatchEventHandler<TEvent> batchHandler
+                && await HandleBatchAsync(batchHandler, topic, events, stoppingToken))
+            {
+                done.AddRange(events.Select(e => e.Entry.Id));
+            }
+            else
+            {
+                // One at a time: the handler takes no batches, or the batch failed and the events that can be
+                // handled should not wait for the one that cannot.
+                foreach (var (entry, consumed) in events)
+                {
+                    if (await HandleAsync(handler, entry, consumed, stoppingToken))
+                    {
+                        done.Add(entry.Id);
+                    }
+                }
+            }
+        }
+
+        if (done.Count > 0)
+        {
+            await db.StreamAcknowledgeAsync(topic, group.Name, [.. done]);
         }
     }
 
@@ -179,53 +236,115 @@ internal sealed partial class RedisStreamsConsumer<TEvent>(
         group.Created = true;
     }
 
-    /// <returns>True when the entry is done with: handled, or unreadable (then logged, never retried).</returns>
-    private async Task<bool> HandleAsync(StreamEntry entry, string topic, int deliveryCount, CancellationToken stoppingToken)
+    /// <returns>The event, or null when the entry is unreadable (then logged).</returns>
+    private ConsumedEvent<TEvent>? Decode(StreamEntry entry, string topic, int deliveryCount)
     {
         var body = entry[RedisStreamFields.Event];
         if (body.IsNull)
         {
             LogPoisonEntry(null, topic, entry.Id.ToString());
-            return true;
+            return null;
         }
-
-        ActivityContext.TryParse(entry[RedisStreamFields.TraceParent], entry[RedisStreamFields.TraceState], out var parent);
-        using var activity = EventBusTelemetry.ActivitySource.StartActivity($"{topic} process", ActivityKind.Consumer, parent);
-        activity?.SetTag("messaging.system", "redis");
-        activity?.SetTag("messaging.destination.name", topic);
-        activity?.SetTag("messaging.consumer.group.name", group.Name);
-
-        TEvent @event;
-        EventContext context;
         try
         {
             var (envelope, decoded) = EventEnvelope.Decode<TEvent>((byte[])body!);
-            @event = decoded;
-            context = new EventContext(envelope.Id!, topic, envelope.Time, deliveryCount);
-            activity?.SetTag("messaging.message.id", envelope.Id);
+            return new ConsumedEvent<TEvent>(decoded, new EventContext(envelope.Id!, topic, envelope.Time, deliveryCount));
         }
         catch (FormatException ex)
         {
             LogPoisonEntry(ex, topic, entry.Id.ToString());
-            return true;
+            return null;
         }
+    }
 
+    /// <returns>True when the handler succeeded.</returns>
+    private async Task<bool> HandleAsync(IEventHandler<TEvent> handler, StreamEntry entry, ConsumedEvent<TEvent> consumed, CancellationToken stoppingToken)
+    {
+        var (@event, context) = consumed;
+        ActivityContext.TryParse(entry[RedisStreamFields.TraceParent], entry[RedisStreamFields.TraceState], out var parent);
+        using var activity = EventBusTelemetry.ActivitySource.StartActivity($"{context.Topic} process", ActivityKind.Consumer, parent);
+        activity?.SetTag("messaging.system", "redis");
+        activity?.SetTag("messaging.destination.name", context.Topic);
+        activity?.SetTag("messaging.consumer.group.name", group.Name);
+        activity?.SetTag("messaging.message.id", context.EventId);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetRequiredService<IEventHandler<TEvent>>();
             await handler.HandleAsync(@event, context, stoppingToken);
-            EventBusTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("topic", topic));
+            EventBusTelemetry.Handled.Add(1, new KeyValuePair<string, object?>("topic", context.Topic));
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            EventBusTelemetry.HandlerFailures.Add(1, new KeyValuePair<string, object?>("topic", topic));
+            EventBusTelemetry.HandlerFailures.Add(1, new KeyValuePair<string, object?>("topic", context.Topic));
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            LogHandlerFailed(ex, context.EventId, topic);
+            LogHandlerFailed(ex, context.EventId, context.Topic);
             return false;
         }
     }
+
+    /// <summary>One span for the batch, linked to each event's publishing span (the messaging conventions' batch shape).</summary>
+    /// <returns>True when the handler took the whole batch; false when it failed (its events are then retried one by one).</returns>
+    private async Task<bool> HandleBatchAsync(
+        IBatchEventHandler<TEvent> handler, string topic, List<(StreamEntry Entry, ConsumedEvent<TEvent> Event)> events, CancellationToken stoppingToken)
+    {
+        using var activity = EventBusTelemetry.ActivitySource.HasListeners()
+            ? EventBusTelemetry.ActivitySource.StartActivity($"{topic} process", ActivityKind.Consumer, default(ActivityContext), links: Links(events))
+            : null;
+        activity?.SetTag("messaging.system", "redis");
+        activity?.SetTag("messaging.destination.name", topic);
+        activity?.SetTag("messaging.consumer.group.name", group.Name);
+        activity?.SetTag("messaging.batch.message_count", events.Count);
+        try
+        {
+            await handler.HandleBatchAsync([.. events.Select(e => e.Event)], stoppingToken);
+            EventBusTelemetry.Handled.Add(events.Count, new KeyValuePair<string, object?>("topic", topic));
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            LogBatchFailed(ex, events.Count, topic);
+            return false;
+        }
+    }
+
+    private static List<ActivityLink> Links(List<(StreamEntry Entry, ConsumedEvent<TEvent> Event)> events)
+    {
+        var links = new List<ActivityLink>(events.Count);
+        foreach (var (entry, _) in events)
+        {
+            if (ActivityContext.TryParse(entry[RedisStreamFields.TraceParent], entry[RedisStreamFields.TraceState], out var context))
+            {
+                links.Add(new ActivityLink(context));
+            }
+        }
+        return links;
+    }
+
+    private async Task TrimAcknowledgedAsync(IDatabase db, string topic)
+    {
+        try
+        {
+            var removed = await AcknowledgedEntries.TrimAsync(db, topic, TrimMargin);
+            if (removed > 0)
+            {
+                LogTrimmed(removed, topic);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogTrimFailed(ex, topic); // the next pass tries again; MAXLEN still caps the stream meanwhile
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Trimmed {Count} entries of {Topic} that every consumer group has acknowledged")]
+    private partial void LogTrimmed(long count, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not trim acknowledged entries of {Topic}")]
+    private partial void LogTrimFailed(Exception ex, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch handler failed for {Count} events on {Topic}: handling them one by one")]
+    private partial void LogBatchFailed(Exception ex, int count, string topic);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Claimed {Count} entries of {Topic} left pending too long")]
     private partial void LogClaimed(int count, string topic);

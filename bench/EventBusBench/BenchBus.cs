@@ -25,7 +25,8 @@ internal sealed class BenchBus : IAsyncDisposable
 
     public long Handled => Volatile.Read(ref _arrivals.Count);
 
-    public static async Task<BenchBus> StartAsync(string connectionString, string group)
+    /// <param name="group">The consumer group of the recording handler; null for a publisher only.</param>
+    public static async Task<BenchBus> StartAsync(string connectionString, string? group)
     {
         var spillPath = Path.Combine(Path.GetTempPath(), "aiaspire-bench-spill-" + Guid.NewGuid().ToString("N"));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "EventBusBench" });
@@ -40,13 +41,18 @@ internal sealed class BenchBus : IAsyncDisposable
         var arrivals = new Arrivals();
         builder.Services.AddSingleton(arrivals);
         builder.AddEventBus();
-        builder.AddEventHandler<InferenceCompleted, ArrivalHandler>(group);
+        if (group is not null)
+        {
+            builder.AddEventHandler<InferenceCompleted, ArrivalHandler>(group);
+        }
         var host = builder.Build();
         await host.StartAsync();
         return new BenchBus(host, arrivals, spillPath);
     }
 
-    public bool Publish(int i) => _host.Services.GetRequiredService<IEventPublisher>().Publish(new InferenceCompleted(
+    public IEventPublisher Publisher => _host.Services.GetRequiredService<IEventPublisher>();
+
+    public bool Publish(int i) => Publisher.Publish(new InferenceCompleted(
         RequestId: i.ToString(System.Globalization.CultureInfo.InvariantCulture),
         Tenant: "bench",
         Route: "/v1/chat/completions",

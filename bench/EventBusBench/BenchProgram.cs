@@ -1,9 +1,19 @@
 // Events/s through the Redis Streams transport, and consumer lag at a steady rate, on this machine.
 //   dotnet run -c Release --project bench/EventBusBench -- [events=50000] [rate=500] [seconds=20]
+// CPU and Redis commands per request of the real FeedbackWorker consuming InferenceCompleted + InteractionCaptured:
+//   dotnet build FeedbackWorker -c Release && dotnet run -c Release --project bench/EventBusBench -- \
+//     worker FeedbackWorker/bin/Release/net10.0/FeedbackWorker.dll [requests/s list=200,2000] [seconds=20]
 // Starts its own redis-server (no persistence) on a free 127.0.0.1 port; needs redis-server on PATH.
 using System.Diagnostics;
 using System.Globalization;
 using AiAspire.EventBusBench;
+
+if (args.Length > 1 && args[0] == "worker")
+{
+    var rates = args.Length > 2 ? args[2].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() : [200, 2000];
+    await WorkerBench.RunAsync(args[1], rates, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20);
+    return;
+}
 
 var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50_000;
 var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500;

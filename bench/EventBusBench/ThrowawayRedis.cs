@@ -17,6 +17,8 @@ internal sealed class ThrowawayRedis : IDisposable
 
     public int Port { get; }
 
+    public int ProcessId => _process.Id;
+
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
     public static async Task<ThrowawayRedis> StartAsync()

@@ -21,8 +21,10 @@ internal sealed class BusHost : IAsyncDisposable
 
     /// <param name="spillPath">The publisher's spill folder; a fresh temporary one when null.</param>
     /// <param name="settings">More EventBus configuration, e.g. <c>EventBus:BufferCapacity</c>.</param>
+    /// <param name="batches">When set, the handler is a <see cref="BatchRecordingHandler"/> recording its batches there.</param>
     public static async Task<BusHost> StartAsync(
-        RedisServer redis, string group, Inbox inbox, string? spillPath = null, IDictionary<string, string?>? settings = null)
+        RedisServer redis, string group, Inbox inbox, string? spillPath = null, IDictionary<string, string?>? settings = null,
+        Batches? batches = null)
     {
         spillPath ??= NewSpillPath();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -56,7 +58,15 @@ internal sealed class BusHost : IAsyncDisposable
         builder.Services.AddSingleton(new HandlerGroup(group));
 
         builder.AddEventBus();
-        builder.AddEventHandler<InferenceCompleted, RecordingHandler>(group);
+        if (batches is null)
+        {
+            builder.AddEventHandler<InferenceCompleted, RecordingHandler>(group);
+        }
+        else
+        {
+            builder.Services.AddSingleton(batches);
+            builder.AddEventHandler<InferenceCompleted, BatchRecordingHandler>(group);
+        }
 
         var host = builder.Build();
         await host.StartAsync();
