@@ -25,7 +25,7 @@ public static class InferenceEvents
         CacheHit: context.CacheHit,
         context.IsStreaming,
         context.RetrievedChunks.Count,
-        [.. context.GuardFindings.Select(f => f.Type).Distinct()],
+        context.GuardFindings.Count == 0 ? [] : [.. context.GuardFindings.Select(f => f.Type).Distinct()],
         context.Status == "blocked",
         now,
         context.Error,

@@ -216,7 +216,7 @@ public sealed partial class CachingInferStep(
 
     private async Task StoreAsync(string key, SemanticProbe? probe, CompletionResponse completion, ExactCacheOptions settings, CancellationToken cancellationToken)
     {
-        await TrySetAsync(key, completion, settings, cancellationToken);
+        TrySet(key, completion, settings);
         if (probe is null)
         {
             return;
@@ -244,13 +244,13 @@ public sealed partial class CachingInferStep(
         }
     }
 
-    private async Task TrySetAsync(string key, CompletionResponse completion, ExactCacheOptions settings, CancellationToken cancellationToken)
+    private void TrySet(string key, CompletionResponse completion, ExactCacheOptions settings)
     {
         try
         {
-            await cache.SetAsync(key, completion, settings.Ttl, settings.RedisTimeout, cancellationToken);
+            cache.Set(key, completion, settings.Ttl);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (RedisException ex)
         {
             LogCacheFailed(ex, "store");
         }

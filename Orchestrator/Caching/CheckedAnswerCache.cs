@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using AiAspire.Contracts.OpenAI;
 using AiAspire.Orchestrator.Pipeline;
@@ -79,8 +78,11 @@ public sealed partial class CheckedAnswerCache(
         return true;
     }
 
-    /// <summary>Keeps the answer the pipeline just completed, when it qualifies (see the remarks).</summary>
-    public async Task StoreAsync(PipelineContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the answer the pipeline just completed, when it qualifies (see the remarks), without waiting for Redis to
+    /// answer (fire and forget, as <see cref="ExactCache.Set"/>): a store is best effort.
+    /// </summary>
+    public void Store(PipelineContext context)
     {
         if (context is not { Problem: null, Status: "ok", VaultId: null, IsStreaming: false, Completion: { } completion }
             || context.InputPolicyVersion is not { } version
@@ -92,20 +94,22 @@ public sealed partial class CheckedAnswerCache(
             return;
         }
         var answer = new CheckedAnswer(completion, context.MaskedAnswer.ToString(), context.Messages, context.GuardFindings, template?.Key);
-        var settings = options.CurrentValue;
         try
         {
-            await redis.GetDatabase()
-                .StringSetAsync(key, JsonSerializer.SerializeToUtf8Bytes(answer, CachingJsonContext.Default.CheckedAnswer), settings.Ttl)
-                .WaitAsync(settings.RedisTimeout, cancellationToken);
+            _ = redis.GetDatabase().StringSetAsync(key, JsonSerializer.SerializeToUtf8Bytes(answer, CachingJsonContext.Default.CheckedAnswer),
+                options.CurrentValue.Ttl, flags: CommandFlags.FireAndForget);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (RedisException ex)
         {
             LogFailed(ex, "store");
         }
     }
 
     /// <returns>The Redis key and the template the request resolves to, or null when the request does not qualify.</returns>
+    /// <remarks>
+    /// Worked out once per request: the store after the answer reuses the lookup's key when the policy version and the
+    /// template catalog are still the ones it was made with.
+    /// </remarks>
     internal (string Key, PromptTemplate? Template)? KeyOf(PipelineContext context, string policyVersion)
     {
         var settings = options.CurrentValue;
@@ -119,45 +123,62 @@ public sealed partial class CheckedAnswerCache(
         {
             return null;
         }
+        var catalog = templates.Current;
+        if (context.CheckedAnswerKey is { } known && known.PolicyVersion == policyVersion && ReferenceEquals(known.Catalog, catalog))
+        {
+            return (known.Key, known.Template);
+        }
         PromptTemplate? template = null;
-        if (context.Settings.Template is { } name && (template = templates.Find(context.Tenant, name)) is null)
+        if (context.Settings.Template is { } name && (template = catalog.Find(context.Tenant, name)) is null)
         {
             return null;
         }
-        var hash = SHA256.HashData(Canonical(context, policyVersion, template, templates.VariablesFor(context.Tenant)));
-        return ($"{KeyPrefix}{{{Uri.EscapeDataString(context.Tenant)}}}:{Convert.ToHexStringLower(hash)}", template);
+        var key = CacheKeys.Of(KeyPrefix, context.Tenant, (context, policyVersion, template, variables: catalog.VariablesFor(context.Tenant)),
+            static (json, state) => WriteCanonical(json, state.context, state.policyVersion, state.template, state.variables));
+        context.CheckedAnswerKey = new CheckedAnswerKey(policyVersion, catalog, key, template);
+        return (key, template);
     }
 
-    internal static ReadOnlySpan<byte> Canonical(
+    /// <summary>The canonical JSON the key hashes (see the class remarks for what it holds).</summary>
+    internal static byte[] Canonical(
         PipelineContext context, string policyVersion, PromptTemplate? template, IReadOnlyDictionary<string, string> variables)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer))
         {
-            json.WriteStartObject();
-            json.WriteString("policy", policyVersion);
-            json.WriteStartArray("steps");
-            foreach (var step in context.Settings.Steps)
-            {
-                json.WriteStringValue(step.ToLowerInvariant());
-            }
-            json.WriteEndArray();
-            json.WriteNumber("maxMessages", context.Settings.MaxMessages);
-            json.WriteNumber("maxCharacters", context.Settings.MaxCharacters);
-            json.WriteString("template", template?.Key);
-            json.WriteStartObject("variables");
+            WriteCanonical(json, context, policyVersion, template, variables);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteCanonical(
+        Utf8JsonWriter json, PipelineContext context, string policyVersion, PromptTemplate? template, IReadOnlyDictionary<string, string> variables)
+    {
+        json.WriteStartObject();
+        json.WriteString("policy", policyVersion);
+        json.WriteStartArray("steps");
+        foreach (var step in context.Settings.Steps)
+        {
+            json.WriteStringValue(step.ToLowerInvariant());
+        }
+        json.WriteEndArray();
+        json.WriteNumber("maxMessages", context.Settings.MaxMessages);
+        json.WriteNumber("maxCharacters", context.Settings.MaxCharacters);
+        json.WriteString("template", template?.Key);
+        json.WriteStartObject("variables");
+        if (variables.Count > 0)
+        {
             foreach (var (name, value) in variables.OrderBy(v => v.Key, StringComparer.Ordinal))
             {
                 json.WriteString(name, value);
             }
-            json.WriteEndObject();
-            json.WriteString("strategy", context.Strategy);
-            json.WritePropertyName("request");
-            JsonSerializer.Serialize(json, context.Request with { Stream = null, StreamOptions = null, User = null },
-                OpenAIJsonContext.Default.ChatCompletionRequest);
-            json.WriteEndObject();
         }
-        return buffer.WrittenSpan;
+        json.WriteEndObject();
+        json.WriteString("strategy", context.Strategy);
+        json.WritePropertyName("request");
+        JsonSerializer.Serialize(json, context.Request with { Stream = null, StreamOptions = null, User = null },
+            OpenAIJsonContext.Default.ChatCompletionRequest);
+        json.WriteEndObject();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checked-answer cache {Operation} failed; treating it as a miss")]

@@ -14,7 +14,7 @@ public sealed class ExactCacheOptions
     /// </summary>
     public bool AllowNonZeroTemperature { get; set; }
 
-    /// <summary>How long a lookup or store may take before it counts as a miss.</summary>
+    /// <summary>How long a lookup may take before it counts as a miss (stores are sent without waiting for Redis's answer).</summary>
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>

@@ -7,6 +7,8 @@ namespace AiAspire.Orchestrator.Clients;
 /// <summary>JSON calls to an internal service on behalf of a tenant, with errors turned into <see cref="DownstreamException"/>.</summary>
 public abstract class ServiceClient(HttpClient http, string service)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> Paths = new(StringComparer.Ordinal);
+
     protected HttpClient Http { get; } = http;
 
     protected async Task<TResponse> PostAsync<TRequest, TResponse>(
@@ -27,7 +29,8 @@ public abstract class ServiceClient(HttpClient http, string service)
 
     protected static HttpRequestMessage Request(HttpMethod method, string path, string tenant)
     {
-        var request = new HttpRequestMessage(method, path);
+        // The few paths are parsed once, not on every call.
+        var request = new HttpRequestMessage(method, Paths.GetOrAdd(path, static p => new Uri(p, UriKind.Relative)));
         request.Headers.TryAddWithoutValidation(AiAspireHeaders.Tenant, tenant);
         return request;
     }

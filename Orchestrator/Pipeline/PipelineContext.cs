@@ -64,10 +64,13 @@ public sealed class PipelineContext(string requestId, string tenant, ChatComplet
     public string Status { get; set; } = "ok";
     public string? Error { get; set; }
 
-    public Dictionary<string, double> StageLatencyMs { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, double> StageLatencyMs { get; } = new(12, StringComparer.Ordinal);
 
     /// <summary>The pipeline resolved for this request's tenant and route (set by the runner before the first step).</summary>
-    public PipelineSettings Settings { get; set; } = new PipelineOptions().Resolve("", null);
+    public PipelineSettings Settings { get; set; } = Unresolved;
+
+    /// <summary>The default pipeline, until the runner resolves the request's own (one shared instance: settings never change).</summary>
+    private static readonly PipelineSettings Unresolved = new PipelineOptions().Resolve("", null);
 
     /// <summary>The context block the retrieve step put in <see cref="Messages"/>, so later steps can tell it from the caller's system messages.</summary>
     public RouterMessage? ContextMessage { get; set; }
@@ -83,6 +86,9 @@ public sealed class PipelineContext(string requestId, string tenant, ChatComplet
 
     /// <summary>What the token budget counted and left out, or null when no budget step ran.</summary>
     public Budgets.TokenBudgetOutcome? Budget { get; set; }
+
+    /// <summary>This request's key in the checked-answer cache, once worked out (the lookup's, reused by the store).</summary>
+    internal Caching.CheckedAnswerKey? CheckedAnswerKey { get; set; }
 
     private List<Func<PipelineContext, CancellationToken, Task>>? _whenAnswered;
 

@@ -13,6 +13,7 @@ namespace AiAspire.Orchestrator.Pipeline;
 public sealed partial class PipelineRunner
 {
     private readonly Dictionary<string, IPipelineStep> _steps;
+    private readonly Dictionary<IPipelineStep, string> _spanNames;
     private readonly IOptionsMonitor<PipelineOptions> _options;
     private readonly CheckedAnswerCache _checkedAnswers;
     private readonly ILogger<PipelineRunner> _logger;
@@ -23,6 +24,8 @@ public sealed partial class PipelineRunner
         IEnumerable<IPipelineStep> steps, IOptionsMonitor<PipelineOptions> options, CheckedAnswerCache checkedAnswers, ILogger<PipelineRunner> logger)
     {
         _steps = steps.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+        // Made once: a span name built per step and request would be garbage on every request.
+        _spanNames = _steps.Values.ToDictionary(s => s, s => $"pipeline {s.Name}");
         _options = options;
         _checkedAnswers = checkedAnswers;
         _logger = logger;
@@ -52,7 +55,7 @@ public sealed partial class PipelineRunner
         }
         foreach (var step in StepsOf(context.Settings))
         {
-            using var activity = OrchestratorTelemetry.ActivitySource.StartActivity($"pipeline {step.Name}");
+            using var activity = OrchestratorTelemetry.ActivitySource.StartActivity(_spanNames[step]);
             activity?.SetTag("aiaspire.pipeline.step", step.Name);
             var started = Stopwatch.GetTimestamp();
             await step.ExecuteAsync(context, cancellationToken);
@@ -67,7 +70,7 @@ public sealed partial class PipelineRunner
         if (context.Events is null)
         {
             await context.AnsweredAsync(cancellationToken);
-            await _checkedAnswers.StoreAsync(context, cancellationToken);
+            _checkedAnswers.Store(context);
         }
     }
 

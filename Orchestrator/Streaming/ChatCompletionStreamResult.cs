@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using AiAspire.Contracts;
@@ -135,12 +136,17 @@ public sealed partial class ChatCompletionStreamResult(
     private ChatCompletionChunk Chunk(long created, RouteDecision? route, ChunkDelta delta, string? finishReason) =>
         new(context.RequestId, "chat.completion.chunk", created, route?.Deployment ?? "", [new ChunkChoice(0, delta, finishReason)]);
 
+    /// <summary>One event per chunk, serialized straight into the response's buffer and sent with one flush.</summary>
     private static async Task WriteChunkAsync(HttpContext http, ChatCompletionChunk chunk, CancellationToken cancellationToken)
     {
-        await http.Response.Body.WriteAsync(DataPrefix, cancellationToken);
-        await JsonSerializer.SerializeAsync(http.Response.Body, chunk, OpenAIJsonContext.Default.ChatCompletionChunk, cancellationToken);
-        await http.Response.Body.WriteAsync(EventEnd, cancellationToken);
-        await http.Response.Body.FlushAsync(cancellationToken);
+        var body = http.Response.BodyWriter;
+        body.Write(DataPrefix);
+        using (var json = new Utf8JsonWriter(body))
+        {
+            JsonSerializer.Serialize(json, chunk, OpenAIJsonContext.Default.ChatCompletionChunk);
+        }
+        body.Write(EventEnd);
+        await body.FlushAsync(cancellationToken);
     }
 
     private static async Task WriteErrorAsync(HttpContext http, string message, CancellationToken cancellationToken, string type = "upstream_error")

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AiAspire.Contracts;
@@ -134,12 +135,19 @@ public sealed partial class ChatStreamResult(
         await WriteAsync(http, "error", new ChatStreamError(type, message, context.RequestId), PlatformJsonContext.Default.ChatStreamError, cancellationToken);
     }
 
+    /// <summary>One event, serialized straight into the response's buffer and sent with one flush.</summary>
     private static async Task WriteAsync<T>(HttpContext http, string name, T payload, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
-        await http.Response.WriteAsync($"event: {name}\ndata: ", cancellationToken);
-        await JsonSerializer.SerializeAsync(http.Response.Body, payload, type, cancellationToken);
-        await http.Response.WriteAsync("\n\n", cancellationToken);
-        await http.Response.Body.FlushAsync(cancellationToken);
+        var body = http.Response.BodyWriter;
+        body.Write("event: "u8);
+        System.Text.EncodingExtensions.GetBytes(System.Text.Encoding.UTF8, name, body);
+        body.Write("\ndata: "u8);
+        using (var json = new Utf8JsonWriter(body))
+        {
+            JsonSerializer.Serialize(json, payload, type);
+        }
+        body.Write("\n\n"u8);
+        await body.FlushAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Streaming a chat answer failed")]

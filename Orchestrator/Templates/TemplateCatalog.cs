@@ -34,8 +34,10 @@ public sealed partial class TemplateCatalog : IDisposable
     public PromptTemplate? Find(string tenant, string name) => _current.Find(tenant, name);
 
     /// <summary>Custom variable values for <paramref name="tenant"/>: its own over the shared ones.</summary>
-    public IReadOnlyDictionary<string, string> VariablesFor(string tenant) =>
-        _current.TenantVariables.TryGetValue(tenant, out var own) ? own : _current.Variables;
+    public IReadOnlyDictionary<string, string> VariablesFor(string tenant) => _current.VariablesFor(tenant);
+
+    /// <summary>The catalog as loaded now: one consistent set of templates and variables.</summary>
+    public Snapshot Current => _current;
 
     public void Dispose() => _subscription?.Dispose();
 
@@ -172,19 +174,42 @@ public sealed partial class TemplateCatalog : IDisposable
         public IReadOnlyDictionary<string, string> Variables { get; } = variables;
         public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> TenantVariables { get; } = tenantVariables;
 
+        /// <summary>Custom variable values for <paramref name="tenant"/>: its own over the shared ones.</summary>
+        public IReadOnlyDictionary<string, string> VariablesFor(string tenant) =>
+            TenantVariables.TryGetValue(tenant, out var own) ? own : Variables;
+
         public PromptTemplate? Find(string tenant, string name)
         {
             var at = name.IndexOf('@', StringComparison.Ordinal);
-            var id = at < 0 ? name : name[..at];
+            var id = at < 0 ? name.AsSpan() : name.AsSpan(0, at);
             var version = at < 0 ? null : name[(at + 1)..];
-            var own = Templates.Where(t => t.Tenant == tenant && t.Id == id).ToList();
-            var shared = Templates.Where(t => t.Tenant is null && t.Id == id).ToList();
-            if (version is not null)
+            // One pass, no copies: this runs for every request. The tenant's own versions of the id win over shared ones.
+            PromptTemplate? own = null;
+            PromptTemplate? shared = null;
+            for (var i = 0; i < Templates.Count; i++)
             {
-                return own.FirstOrDefault(t => t.Version == version) ?? shared.FirstOrDefault(t => t.Version == version);
+                var template = Templates[i];
+                if (!id.SequenceEqual(template.Id) || (template.Tenant is { } owner && owner != tenant)
+                    || (version is not null && template.Version != version))
+                {
+                    continue;
+                }
+                if (template.Tenant is null)
+                {
+                    shared = version is not null ? shared ?? template : Newer(shared, template);
+                }
+                else
+                {
+                    own = version is not null ? own ?? template : Newer(own, template);
+                }
             }
-            return (own.Count > 0 ? own : shared)
-                .MaxBy(t => Version.Parse(t.Version.Contains('.', StringComparison.Ordinal) ? t.Version : t.Version + ".0"));
+            return own ?? shared;
+
+            static PromptTemplate Newer(PromptTemplate? best, PromptTemplate candidate) =>
+                best is null || VersionOf(candidate) > VersionOf(best) ? candidate : best;
+
+            static Version VersionOf(PromptTemplate template) =>
+                Version.Parse(template.Version.Contains('.', StringComparison.Ordinal) ? template.Version : template.Version + ".0");
         }
     }
 }

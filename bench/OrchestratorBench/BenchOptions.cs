@@ -9,6 +9,12 @@ namespace AiAspire.OrchestratorBench;
 internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Concurrency, int UpstreamMs, string? Orchestrator,
     IReadOnlyList<(string Key, string Value)> Settings)
 {
+    /// <summary>Run only these row groups (<c>--only norag,stream</c>: full, norag, stream, exact, checked, semantic); null: all.</summary>
+    public IReadOnlySet<string>? Only { get; init; }
+
+    /// <summary>True when the row group <paramref name="row"/> is to run.</summary>
+    public bool Runs(string row) => Only is null || Only.Contains(row);
+
     public static BenchOptions Parse(string[] args)
     {
         var duration = TimeSpan.FromSeconds(2);
@@ -17,6 +23,7 @@ internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Co
         var upstreamMs = 0;
         string? orchestrator = null;
         var settings = new List<(string, string)>();
+        HashSet<string>? only = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -39,10 +46,13 @@ internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Co
                 case "--set" when args[i + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and var at:
                     settings.Add((args[i + 1][..at], args[i + 1][(at + 1)..]));
                     break;
+                case "--only":
+                    only = [.. args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s, --warmup s, --concurrency 1,16,64, --upstream-ms n, --orchestrator path/Orchestrator.dll, --set Key=Value");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s, --warmup s, --concurrency 1,16,64, --upstream-ms n, --orchestrator path/Orchestrator.dll, --set Key=Value, --only full,norag,stream,exact,checked,semantic");
             }
         }
-        return new BenchOptions(duration, warmup, concurrency, upstreamMs, orchestrator, settings);
+        return new BenchOptions(duration, warmup, concurrency, upstreamMs, orchestrator, settings) { Only = only };
     }
 }

@@ -20,9 +20,23 @@
 // tenant without retrieval is served before any step by the checked-answer cache (the fake guards report a policy
 // version, as GuardrailService does); the semantic hit runs on a second orchestrator with Cache:Semantic:Enabled and
 // asks paraphrases (one courtesy word more), so it also waits for an embedding of the question (counted as upstream).
+// "stream" rows are streamed requests of the tenant without retrieval: their "total" is the time to the first chunk
+// with answer text (time to first token), and their upstream time counts every call the request made, also those
+// after the first token (the last window's output check), so their overhead column reads low.
+// `--only full,norag,stream,exact,checked,semantic` runs only those rows (e.g. for a profiler attached meanwhile).
 // CPU columns: CPU time per request of the orchestrator, of Redis and of this process (load generator and fakes).
+//
+//   dotnet run --project bench/OrchestratorBench -c Release -- hops [--duration 3] [--warmup 1] [--concurrency 1,16]
+//
+// measures one internal hop alone instead (HopBench.cs): CPU and allocations per call of a typed client through
+// ServiceDefaults to a service on ServiceDefaults, against the bare floor and the session-3 defaults.
 using AiAspire.OrchestratorBench;
 
+if (args is ["hops", .. var hopArgs])
+{
+    await HopBench.RunAsync(BenchOptions.Parse(hopArgs));
+    return;
+}
 var options = BenchOptions.Parse(args);
 await using var redis = await RedisProcess.StartAsync();
 await using var fake = await FakeDownstream.StartAsync(options.UpstreamMs);
@@ -42,39 +56,54 @@ await using (var orchestrator = await OrchestratorProcess.StartAsync(fake.Addres
     (string, Func<TimeSpan>)[] meters = [("orch", orchestrator.CpuTime), ("redis", redis.CpuTime), ("bench", BenchCpu)];
     // First, on a process warmed by its own warm-up (as the semantic hit is on its own process): after the c = 64
     // point, the event backlog and the garbage it left would weigh on it.
-    var exact = await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
+    var exact = !options.Runs("exact") ? null : await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
         (id, _) => Ask($"When are invoices due for order {id}?"), meters, fixedId: "bench0x1", expectCache: "exact");
-    var checkedHit = await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
+    var checkedHit = !options.Runs("checked") ? null : await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
         (id, _) => Ask($"When are invoices due for order {id}?"), meters, fixedId: "bench0x3", expectCache: "exact",
         tenant: LoadRun.TenantWithoutRetrieval);
-    foreach (var concurrency in options.Concurrency)
+    foreach (var concurrency in options.Runs("full") ? options.Concurrency : [])
     {
         var run = await LoadRun.RunAsync(orchestrator.Address, fake, concurrency, options.Warmup, options.Duration,
             (id, _) => Ask($"When are invoices due for order {id}?"), meters);
         rows.Add(run.Format("full pipeline", concurrency));
     }
-    foreach (var concurrency in options.Concurrency)
+    foreach (var concurrency in options.Runs("norag") ? options.Concurrency : [])
     {
         var run = await LoadRun.RunAsync(orchestrator.Address, fake, concurrency, options.Warmup, options.Duration,
             (id, _) => Ask($"When are invoices due for order {id}?"), meters, tenant: LoadRun.TenantWithoutRetrieval);
         rows.Add(run.Format("no retrieval", concurrency));
     }
-    rows.Add(exact.Format("exact hit", 1));
-    rows.Add(checkedHit.Format("checked hit", 1));
+    foreach (var concurrency in options.Runs("stream") ? options.Concurrency : [])
+    {
+        var run = await LoadRun.RunAsync(orchestrator.Address, fake, concurrency, options.Warmup, options.Duration,
+            (id, _) => Ask($"When are invoices due for order {id}?", stream: true), meters, tenant: LoadRun.TenantWithoutRetrieval, stream: true);
+        rows.Add(run.Format("stream (ttft)", concurrency));
+    }
+    if (exact is not null)
+    {
+        rows.Add(exact.Format("exact hit", 1));
+    }
+    if (checkedHit is not null)
+    {
+        rows.Add(checkedHit.Format("checked hit", 1));
+    }
     peakMiB = orchestrator.PeakResidentMiB();
 }
 
-await using (var orchestrator = await OrchestratorProcess.StartAsync(fake.Address, redis.ConnectionString, options.Orchestrator,
-    [("Cache:Semantic:Enabled", "true"), .. options.Settings]))
+if (options.Runs("semantic"))
 {
-    string[] courtesy = ["please", "kindly", "hello", "hi"];
-    // The plain question is answered (and stored) once; every measured request is a paraphrase of it.
-    await LoadRun.SendOnceAsync(orchestrator.Address, Ask("When are invoices due for order bench0x2?"));
-    (string, Func<TimeSpan>)[] meters = [("orch", orchestrator.CpuTime), ("redis", redis.CpuTime), ("bench", BenchCpu)];
-    var semantic = await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
-        (id, i) => Ask($"{courtesy[i % courtesy.Length]} when are invoices due for order {id}?"),
-        meters, fixedId: "bench0x2", expectCache: "semantic");
-    rows.Add(semantic.Format("semantic hit", 1));
+    await using (var orchestrator = await OrchestratorProcess.StartAsync(fake.Address, redis.ConnectionString, options.Orchestrator,
+        [("Cache:Semantic:Enabled", "true"), .. options.Settings]))
+    {
+        string[] courtesy = ["please", "kindly", "hello", "hi"];
+        // The plain question is answered (and stored) once; every measured request is a paraphrase of it.
+        await LoadRun.SendOnceAsync(orchestrator.Address, Ask("When are invoices due for order bench0x2?"));
+        (string, Func<TimeSpan>)[] meters = [("orch", orchestrator.CpuTime), ("redis", redis.CpuTime), ("bench", BenchCpu)];
+        var semantic = await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
+            (id, i) => Ask($"{courtesy[i % courtesy.Length]} when are invoices due for order {id}?"),
+            meters, fixedId: "bench0x2", expectCache: "semantic");
+        rows.Add(semantic.Format("semantic hit", 1));
+    }
 }
 
 Console.WriteLine($"orchestrator: {description}; fake downstream {fake.Address} (model answers after {options.UpstreamMs} ms); " +

@@ -27,7 +27,7 @@ internal sealed record LoadRun(int Requests, double RequestsPerSecond, double[] 
     public static async Task<LoadRun> RunAsync(
         string address, FakeDownstream fake, int concurrency, TimeSpan warmup, TimeSpan duration,
         Func<string, int, string> body, IReadOnlyList<(string Name, Func<TimeSpan> CpuTime)> meters, string? fixedId = null, string? expectCache = null,
-        string tenant = Tenant)
+        string tenant = Tenant, bool stream = false)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
@@ -38,13 +38,13 @@ internal sealed record LoadRun(int Requests, double RequestsPerSecond, double[] 
         var run = Interlocked.Increment(ref s_runs);
         if (warmup > TimeSpan.Zero)
         {
-            await Workers(http, fake, run, concurrency, warmup, body, fixedId, null, null);
+            await Workers(http, fake, run, concurrency, warmup, body, fixedId, null, null, stream);
         }
         fake.Forget();
         var samples = new List<(double Total, double Upstream)>();
         var cpuBefore = meters.Select(m => m.CpuTime()).ToArray();
         var clock = Stopwatch.StartNew();
-        var (failures, unexpected) = await Workers(http, fake, run + 1_000, concurrency, duration, body, fixedId, expectCache, samples);
+        var (failures, unexpected) = await Workers(http, fake, run + 1_000, concurrency, duration, body, fixedId, expectCache, samples, stream);
         var elapsed = clock.Elapsed;
         var served = Math.Max(1, samples.Count + failures);
         var cpu = meters.Select((m, i) => (m.Name, (m.CpuTime() - cpuBefore[i]).TotalMilliseconds / served)).ToList();
@@ -68,7 +68,7 @@ internal sealed record LoadRun(int Requests, double RequestsPerSecond, double[] 
 
     private static async Task<(int Failures, int Unexpected)> Workers(
         HttpClient http, FakeDownstream fake, int run, int concurrency, TimeSpan duration, Func<string, int, string> body,
-        string? fixedId, string? expectCache, List<(double, double)>? samples)
+        string? fixedId, string? expectCache, List<(double, double)>? samples, bool stream = false)
     {
         var next = -1;
         var failures = 0;
@@ -85,9 +85,14 @@ internal sealed record LoadRun(int Requests, double RequestsPerSecond, double[] 
                     Content = new StringContent(body(id, i), Encoding.UTF8, "application/json"),
                 };
                 var start = Stopwatch.GetTimestamp();
-                using var response = await http.SendAsync(request);
-                await response.Content.ReadAsByteArrayAsync();
-                var total = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                using var response = await http.SendAsync(request, stream ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
+                var total = stream && response.IsSuccessStatusCode
+                    ? await TimeToFirstContentAsync(response, start)
+                    : Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                if (!stream || !response.IsSuccessStatusCode)
+                {
+                    await response.Content.ReadAsByteArrayAsync();
+                }
                 var upstream = fake.TakeUpstreamMs(id);
                 if (!response.IsSuccessStatusCode)
                 {
@@ -108,6 +113,26 @@ internal sealed record LoadRun(int Requests, double RequestsPerSecond, double[] 
             }
         }));
         return (failures, unexpected);
+    }
+
+    /// <summary>
+    /// Reads a chat.completion.chunk stream up to its first chunk with answer text and returns the milliseconds since
+    /// <paramref name="start"/> (time to first token); the whole stream when none has text.
+    /// </summary>
+    private static async Task<double> TimeToFirstContentAsync(HttpResponseMessage response, long start)
+    {
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data: {", StringComparison.Ordinal) && line.Contains("\"content\":\"", StringComparison.Ordinal)
+                && !line.Contains("\"content\":\"\"", StringComparison.Ordinal))
+            {
+                var ttft = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                await reader.ReadToEndAsync();
+                return ttft;
+            }
+        }
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
     private static double Percentile(double[] sorted, double p) =>

@@ -97,7 +97,8 @@ public sealed partial class GuardOutputStep(
     {
         // A stream the caller abandons leaves its tail in the guard's store until the store's TTL expires.
         var stream = new StreamWindow("orch-" + Guid.NewGuid().ToString("N"), SystemPromptOf(context));
-        var pending = new StringBuilder();
+        // Room for a window and the delta that completes it: the pending text then stays one chunk, scanned in place.
+        var pending = new StringBuilder(2 * options.CurrentValue.StreamWindowChars);
         await foreach (var @event in events.WithCancellation(cancellationToken))
         {
             if (@event is { Type: CompletionStreamEvent.Delta, ToolCalls: null })
@@ -156,13 +157,28 @@ public sealed partial class GuardOutputStep(
         {
             return 0;
         }
-        var text = pending.ToString();
+        // This runs for every delta of a stream: the pending text is read where it is, not copied, unless the builder
+        // has grown into more than one chunk.
+        var text = default(ReadOnlySpan<char>);
+        var chunks = 0;
+        foreach (var chunk in pending.GetChunks())
+        {
+            if (chunks++ > 0)
+            {
+                break;
+            }
+            text = chunk.Span;
+        }
+        if (chunks > 1)
+        {
+            text = pending.ToString();
+        }
         var end = text.Length >= windowChars ? text.Length : LastSentenceEnd(text);
-        return end == 0 ? 0 : PlaceholderSplitter.SafeLength(text.AsSpan(0, end));
+        return end == 0 ? 0 : PlaceholderSplitter.SafeLength(text[..end]);
     }
 
     /// <returns>The offset just past the last newline, or past the whitespace after the last '.', '!' or '?'; 0 when none.</returns>
-    private static int LastSentenceEnd(string text)
+    private static int LastSentenceEnd(ReadOnlySpan<char> text)
     {
         for (var i = text.Length - 1; i >= 0; i--)
         {

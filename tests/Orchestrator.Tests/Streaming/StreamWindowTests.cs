@@ -118,4 +118,27 @@ public sealed class StreamWindowTests
     {
         Assert.Equal(expected, Orchestrator.Pipeline.Steps.GuardOutputStep.WindowLength(new(pending), windowChars));
     }
+
+    [Theory]
+    [InlineData("Hi. there", 200, 4)]
+    [InlineData("line\nmore", 200, 5)]
+    [InlineData("0123456789abcd <EMA", 16, 15)]
+    [InlineData("Done. Mail <EM", 200, 6)]
+    public void WindowLength_OfPendingTextInManyChunks_IsThatOfTheSameTextInOne(string pending, int windowChars, int expected)
+    {
+        // Appended a character at a time from a capacity of one, the builder holds its text in several chunks.
+        var pieces = new System.Text.StringBuilder(1);
+        foreach (var c in pending)
+        {
+            pieces.Append(c);
+        }
+        var chunks = 0;
+        foreach (var _ in pieces.GetChunks())
+        {
+            chunks++;
+        }
+        Assert.True(chunks > 1);
+
+        Assert.Equal(expected, Orchestrator.Pipeline.Steps.GuardOutputStep.WindowLength(pieces, windowChars));
+    }
 }
