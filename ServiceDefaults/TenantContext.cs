@@ -2,7 +2,9 @@ using AiAspire.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -10,6 +12,10 @@ namespace Microsoft.Extensions.Hosting;
 public static class TenantContext
 {
     private static readonly object ItemKey = new();
+
+    // Read once per configuration and again when it reloads: an IConfiguration lookup on every request walks the
+    // providers under the configuration manager's lock.
+    private static readonly ConditionalWeakTable<IConfiguration, SecretHolder> Secrets = new();
 
     /// <summary>
     /// An endpoint filter for route groups: requests without a tenant header get 401. When the service has a secret
@@ -26,7 +32,7 @@ public static class TenantContext
             {
                 return Unauthorized("The request carries no tenant: call through the gateway with an API key.");
             }
-            var secret = http.RequestServices.GetService<IConfiguration>()?[InternalSignature.ServiceSecretKey];
+            var secret = http.RequestServices.GetService<IConfiguration>() is { } configuration ? SecretOf(configuration) : null;
             if (!string.IsNullOrEmpty(secret))
             {
                 var now = (http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
@@ -45,6 +51,19 @@ public static class TenantContext
     public static string GetTenant(this HttpContext context) =>
         context.Items[ItemKey] as string
         ?? throw new InvalidOperationException("The endpoint is not behind RequireTenant().");
+
+    private static string? SecretOf(IConfiguration configuration) =>
+        Secrets.GetValue(configuration, static c =>
+        {
+            var holder = new SecretHolder { Value = c[InternalSignature.ServiceSecretKey] };
+            ChangeToken.OnChange(c.GetReloadToken, () => holder.Value = c[InternalSignature.ServiceSecretKey]);
+            return holder;
+        }).Value;
+
+    private sealed class SecretHolder
+    {
+        public volatile string? Value;
+    }
 
     private static IResult Unauthorized(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, type: ProblemTypes.Unauthorized);

@@ -22,16 +22,18 @@ public sealed class GuardrailClient(HttpClient http) : ServiceClient(http, "guar
 
     public Task<GuardInputResponse> CheckInputAsync(string tenant, GuardInputRequest request, CancellationToken cancellationToken) =>
         CapacityAsServiceUnavailable(PostAsync("/v1/guard/input", tenant, request,
-            ContractsJsonContext.Default.GuardInputRequest, ContractsJsonContext.Default.GuardInputResponse, cancellationToken));
+            ContractsJsonContext.Default.GuardInputRequest, ContractsJsonContext.Default.GuardInputResponse, cancellationToken, safeToRepeat: true));
 
     /// <summary>Checks retrieved chunks for indirect prompt injection before they enter a prompt.</summary>
     public Task<GuardDocumentsResponse> CheckDocumentsAsync(string tenant, GuardDocumentsRequest request, CancellationToken cancellationToken) =>
         CapacityAsServiceUnavailable(PostAsync("/v1/guard/documents", tenant, request,
-            GuardJsonContext.Default.GuardDocumentsRequest, GuardJsonContext.Default.GuardDocumentsResponse, cancellationToken));
+            GuardJsonContext.Default.GuardDocumentsRequest, GuardJsonContext.Default.GuardDocumentsResponse, cancellationToken, safeToRepeat: true));
 
+    /// <remarks>A stream window is not repeated: it moves the guard's saved tail of the stream, so a repeat would check its text twice.</remarks>
     public Task<GuardOutputResponse> CheckOutputAsync(string tenant, GuardOutputRequest request, CancellationToken cancellationToken) =>
         CapacityAsServiceUnavailable(PostAsync("/v1/guard/output", tenant, request,
-            ContractsJsonContext.Default.GuardOutputRequest, ContractsJsonContext.Default.GuardOutputResponse, cancellationToken));
+            ContractsJsonContext.Default.GuardOutputRequest, ContractsJsonContext.Default.GuardOutputResponse, cancellationToken,
+            safeToRepeat: request.StreamId is null));
 
     private static async Task<T> CapacityAsServiceUnavailable<T>(Task<T> call)
     {

@@ -9,13 +9,13 @@ public sealed class RagClient(HttpClient http) : ServiceClient(http, "ragservice
 {
     public Task<RetrieveResponse> RetrieveAsync(string tenant, RetrieveRequest request, CancellationToken cancellationToken) =>
         PostAsync("/v1/retrieve", tenant, request,
-            ContractsJsonContext.Default.RetrieveRequest, ContractsJsonContext.Default.RetrieveResponse, cancellationToken);
+            ContractsJsonContext.Default.RetrieveRequest, ContractsJsonContext.Default.RetrieveResponse, cancellationToken, safeToRepeat: true);
 
     /// <summary>The embedding of one text and the name of the model that made it.</summary>
     public async Task<(float[] Vector, string Model)> EmbedAsync(string tenant, string text, CancellationToken cancellationToken)
     {
         var response = await PostAsync("/v1/embeddings", tenant, new EmbeddingsRequest(text),
-            OpenAIJsonContext.Default.EmbeddingsRequest, OpenAIJsonContext.Default.EmbeddingsResponse, cancellationToken);
+            OpenAIJsonContext.Default.EmbeddingsRequest, OpenAIJsonContext.Default.EmbeddingsResponse, cancellationToken, safeToRepeat: true);
         return response.Data is [{ Embedding: { Length: > 0 } vector }, ..]
             ? (vector, response.Model ?? "")
             : throw new DownstreamException("ragservice", System.Net.HttpStatusCode.OK, "ragservice answered without an embedding.");
@@ -27,7 +27,7 @@ public sealed class RagClient(HttpClient http) : ServiceClient(http, "ragservice
         // Buffered: the resilience handler may send the request again, and the inbound body can be read only once.
         using var buffer = new MemoryStream();
         await body.CopyToAsync(buffer, cancellationToken);
-        using var request = Request(HttpMethod.Post, "/v1/embeddings", tenant);
+        using var request = Request(HttpMethod.Post, "/v1/embeddings", tenant).MarkSafeToRepeat();
         request.Content = new ByteArrayContent(buffer.ToArray());
         if (contentType is not null)
         {

@@ -11,10 +11,19 @@ public abstract class ServiceClient(HttpClient http, string service)
 
     protected HttpClient Http { get; } = http;
 
+    /// <param name="safeToRepeat">
+    /// Whether the call may be sent again when an attempt fails (it changes nothing, or a repeat changes nothing more):
+    /// only such POSTs are retried by the resilience handler.
+    /// </param>
     protected async Task<TResponse> PostAsync<TRequest, TResponse>(
-        string path, string tenant, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        string path, string tenant, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken,
+        bool safeToRepeat = false)
     {
         using var request = Request(HttpMethod.Post, path, tenant);
+        if (safeToRepeat)
+        {
+            request.MarkSafeToRepeat();
+        }
         request.Content = JsonContent.Create(body, requestType);
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         return await ReadAsync(response, responseType, cancellationToken);
