@@ -46,10 +46,23 @@ public sealed class OutputGuard(
         using var activity = GuardrailTelemetry.ActivitySource.StartActivity("guard output");
         activity?.SetTag("aiaspire.tenant", tenant);
 
-        IReadOnlyDictionary<string, string>? entries = null;
-        if (vaultId is not null)
+        // The vault and the stream's tail are read together (one round trip to Redis for both). The tail of a last
+        // window is read and forgotten in one step, unless a vault is read with it: a vault that cannot be read fails the
+        // call (503, which callers may retry), and the retry must still find the tail.
+        var takeTail = final && vaultId is null;
+        var vaultLoad = vaultId is null ? null : vault.LoadAsync(tenant, vaultId, cancellationToken);
+        var tailLoad = streamId is null ? null
+            : takeTail ? tails.TakeAsync(tenant, streamId, cancellationToken)
+            : tails.LoadAsync(tenant, streamId, cancellationToken);
+        if (vaultLoad is not null && tailLoad is not null)
         {
-            entries = await vault.LoadAsync(tenant, vaultId, cancellationToken);
+            await Task.WhenAll(vaultLoad, tailLoad);
+        }
+
+        IReadOnlyDictionary<string, string>? entries = null;
+        if (vaultLoad is not null)
+        {
+            entries = await vaultLoad;
             GuardrailTelemetry.VaultLookups.Add(1, new KeyValuePair<string, object?>(GuardrailTelemetry.OutcomeTag, entries is null ? "not_found" : "found"));
             activity?.SetTag("aiaspire.guard.vault.found", entries is not null);
             if (entries is null)
@@ -58,7 +71,7 @@ public sealed class OutputGuard(
             }
         }
 
-        var tail = streamId is null ? null : await tails.LoadAsync(tenant, streamId, cancellationToken);
+        var tail = tailLoad is null ? null : await tailLoad;
         activity?.SetTag("aiaspire.guard.stream.continued", tail is not null);
         // A window may end inside a word: the tail and the window join without a separator, as the stream does.
         var scanned = tail is null ? text : tail + text;
@@ -116,7 +129,10 @@ public sealed class OutputGuard(
             // longer runs were already reported by an earlier window, and the share rule needs fewer.
             if (final || !allowed)
             {
-                await tails.DeleteAsync(tenant, streamId, cancellationToken);
+                if (!takeTail)
+                {
+                    await tails.DeleteAsync(tenant, streamId, cancellationToken);
+                }
             }
             else
             {

@@ -8,25 +8,37 @@ public sealed class RedisVaultStore(IConnectionMultiplexer redis, IOptionsMonito
 {
     private const int SaveAttempts = 3;
 
+    // KEYS: the vault's key. ARGV: TTL ms, then placeholder, value, placeholder, value, … Returns 0 when the key exists.
+    // One round trip where a WATCH/MULTI transaction needs two; the script runs atomically, so a collision still never
+    // merges two vaults. One HSET per field: unpack() has a stack limit a large vault could reach.
+    private const string SaveScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        return 1
+        """;
+
     public async Task<string> SaveAsync(string tenant, IReadOnlyDictionary<string, string> entries, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenant);
         ArgumentOutOfRangeException.ThrowIfZero(entries.Count);
 
-        var fields = entries.Select(entry => new HashEntry(entry.Key, entry.Value)).ToArray();
-        var ttl = options.CurrentValue.TimeToLive;
+        var arguments = new RedisValue[1 + 2 * entries.Count];
+        arguments[0] = (long)options.CurrentValue.TimeToLive.TotalMilliseconds;
+        var next = 1;
+        foreach (var (placeholder, value) in entries)
+        {
+            arguments[next++] = placeholder;
+            arguments[next++] = value;
+        }
         try
         {
-            // 128 random bits do not collide in practice; the condition makes sure a collision can never merge two vaults.
+            // 128 random bits do not collide in practice; the script makes sure a collision can never merge two vaults.
             for (var attempt = 0; attempt < SaveAttempts; attempt++)
             {
                 var vaultId = VaultId.New();
-                var key = KeyFor(tenant, vaultId);
-                var transaction = redis.GetDatabase().CreateTransaction();
-                transaction.AddCondition(Condition.KeyNotExists(key));
-                _ = transaction.HashSetAsync(key, fields);
-                _ = transaction.KeyExpireAsync(key, ttl);
-                if (await transaction.ExecuteAsync().WaitAsync(cancellationToken))
+                var saved = await redis.GetDatabase().ScriptEvaluateAsync(SaveScript, [KeyFor(tenant, vaultId)], arguments).WaitAsync(cancellationToken);
+                if ((long)saved == 1)
                 {
                     return vaultId;
                 }

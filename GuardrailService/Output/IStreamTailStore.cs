@@ -10,6 +10,10 @@ public interface IStreamTailStore
     /// <exception cref="Masking.VaultUnavailableException">The backing store could not be reached.</exception>
     Task<string?> LoadAsync(string tenant, string streamId, CancellationToken cancellationToken);
 
+    /// <summary>The tail saved for the stream, forgotten in the same step (its last window is being checked).</summary>
+    /// <exception cref="Masking.VaultUnavailableException">The backing store could not be reached.</exception>
+    Task<string?> TakeAsync(string tenant, string streamId, CancellationToken cancellationToken);
+
     /// <exception cref="Masking.VaultUnavailableException">The backing store could not be reached.</exception>
     Task SaveAsync(string tenant, string streamId, string tail, CancellationToken cancellationToken);
 

@@ -4,12 +4,21 @@ using StackExchange.Redis;
 
 namespace AiAspire.GuardrailService.Output;
 
-/// <summary>One Redis string per stream with a TTL, in the vault's Redis; the key carries the tenant.</summary>
+/// <summary>
+/// One Redis string per stream with a TTL, in the vault's Redis; the key carries the tenant. <see cref="TakeAsync"/> is
+/// GETDEL (Redis 6.2 or later).
+/// </summary>
 public sealed class RedisStreamTailStore(IConnectionMultiplexer redis, IOptionsMonitor<StreamTailOptions> options) : IStreamTailStore
 {
     public async Task<string?> LoadAsync(string tenant, string streamId, CancellationToken cancellationToken)
     {
         var value = await Run(() => redis.GetDatabase().StringGetAsync(KeyFor(tenant, streamId)), cancellationToken);
+        return value.IsNull ? null : value.ToString();
+    }
+
+    public async Task<string?> TakeAsync(string tenant, string streamId, CancellationToken cancellationToken)
+    {
+        var value = await Run(() => redis.GetDatabase().StringGetDeleteAsync(KeyFor(tenant, streamId)), cancellationToken);
         return value.IsNull ? null : value.ToString();
     }
 

@@ -21,9 +21,9 @@ public sealed class OutputStreamApiTests(GuardrailApp app) : IClassFixture<Guard
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, object body) =>
         await client.PostAsync("/v1/guard/output", new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
 
-    private static async Task<GuardOutputResponse> WindowAsync(HttpClient client, string text, string? streamId, bool final = false)
+    private static async Task<GuardOutputResponse> WindowAsync(HttpClient client, string text, string? streamId, bool final = false, string? vaultId = null)
     {
-        var response = await PostAsync(client, new { text, systemPrompt = SystemPrompt, streamId, final });
+        var response = await PostAsync(client, new { text, vaultId, systemPrompt = SystemPrompt, streamId, final });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.GuardOutputResponse))!;
     }
@@ -94,6 +94,58 @@ public sealed class OutputStreamApiTests(GuardrailApp app) : IClassFixture<Guard
         await WindowAsync(tenantA, First, streamId);
 
         Assert.True((await WindowAsync(tenantB, Second, streamId, final: true)).Allowed);
+    }
+
+    [Fact]
+    public async Task StreamWithAVault_IsRestoredWindowByWindow_SeesAcrossWindows_AndIsForgottenAfterTheFinalWindow()
+    {
+        using var client = app.CreateClient("tenant-a");
+        using var redis = app.Redis.Connect();
+        var masked = await (await client.PostAsJsonAsync("/v1/guard/input",
+                new GuardInputRequest([new GuardMessage("user", "I am jane.doe@example.com, what can you offer me?")]), ContractsJsonContext.Default.GuardInputRequest))
+            .Content.ReadFromJsonAsync(ContractsJsonContext.Default.GuardInputResponse);
+        var streamId = NewStreamId();
+        var key = $"aiaspire:guard:stream:tenant-a:{streamId}";
+
+        var first = await WindowAsync(client, "Dear <EMAIL_1>: " + First, streamId, vaultId: masked!.VaultId);
+        var kept = await redis.GetDatabase().KeyExistsAsync(key);
+        var second = await WindowAsync(client, Second, streamId, final: true, vaultId: masked.VaultId);
+
+        Assert.True(first.Allowed);
+        Assert.StartsWith("Dear jane.doe@example.com: ", first.Text);
+        Assert.True(kept);
+        Assert.False(second.Allowed);
+        Assert.Contains("consecutive words of the system prompt", Assert.Single(second.Reasons!));
+        Assert.False(await redis.GetDatabase().KeyExistsAsync(key));
+    }
+
+    [Fact]
+    public async Task RefusedWindow_BeforeTheLast_ForgetsTheStream()
+    {
+        using var client = app.CreateClient("tenant-a");
+        using var redis = app.Redis.Connect();
+        var streamId = NewStreamId();
+        var key = $"aiaspire:guard:stream:tenant-a:{streamId}";
+
+        Assert.True((await WindowAsync(client, First, streamId)).Allowed);
+        Assert.False((await WindowAsync(client, Second, streamId)).Allowed);
+
+        Assert.False(await redis.GetDatabase().KeyExistsAsync(key));
+    }
+
+    [Fact]
+    public async Task UnknownVault_OnAStreamsLastWindow_Returns404_AndKeepsTheTail()
+    {
+        using var client = app.CreateClient("tenant-a");
+        using var redis = app.Redis.Connect();
+        var streamId = NewStreamId();
+        var key = $"aiaspire:guard:stream:tenant-a:{streamId}";
+        await WindowAsync(client, First, streamId);
+
+        var response = await PostAsync(client, new { text = Second, systemPrompt = SystemPrompt, streamId, final = true, vaultId = "00000000000000000000000000000000" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.True(await redis.GetDatabase().KeyExistsAsync(key));
     }
 
     [Theory]

@@ -83,6 +83,18 @@ public sealed class RedisVaultStoreTests(RedisServer redis) : IClassFixture<Redi
     }
 
     [Fact]
+    public async Task SaveThenLoad_ALargeVault_KeepsEveryEntry()
+    {
+        var entries = Enumerable.Range(1, 5_000).ToDictionary(i => $"<EMAIL_{i}>", i => $"user{i}@example.com");
+        var store = Store();
+
+        var vaultId = await store.SaveAsync("tenant-a", entries, CancellationToken.None);
+        var loaded = await store.LoadAsync("tenant-a", vaultId, CancellationToken.None);
+
+        Assert.Equal(entries.OrderBy(e => e.Key), loaded!.OrderBy(e => e.Key));
+    }
+
+    [Fact]
     public async Task Save_StoresOneHashUnderATenantScopedKey()
     {
         var vaultId = await Store().SaveAsync("tenant-key", new Dictionary<string, string> { ["<CREDIT_CARD_1>"] = "4111111111111111" }, CancellationToken.None);
