@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using AiAspire.Bench;
+using static AiAspire.Bench.ServiceBench;
 using AiAspire.TestKit;
 
 namespace AiAspire.RouterBench;
@@ -102,7 +103,7 @@ internal static class HttpRun
         using var router = Start("dotnet", [dll, "--urls", address], environment);
         try
         {
-            await WaitHealthyAsync(address, router);
+            await WaitHealthyAsync(address, router, "RouterService");
             Console.WriteLine($"RouterService (Release) {dll} at {address}; {Environment.ProcessorCount} cores; {duration.TotalSeconds:0.#} s per point after {warmup.TotalSeconds:0.#} s warm-up");
             Console.WriteLine("call         c    calls   req/s   p50 ms   p99 ms  router CPU ms/call  redis CPU ms/call  redis cmds/call");
             (string Name, string Body, bool Stream)[] scenarios =
@@ -140,126 +141,14 @@ internal static class HttpRun
         }
     }
 
-    private static async Task LoadAsync(string address, string body, bool stream, int concurrency, TimeSpan duration, List<double>? samples, double? rate = null)
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Add(Contracts.AiAspireHeaders.Tenant, "bench");
-        var begin = Stopwatch.GetTimestamp();
-        var deadline = begin + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        long tickets = 0;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    private static Task LoadAsync(string address, string body, bool stream, int concurrency, TimeSpan duration, List<double>? samples, double? rate = null) =>
+        ServiceBench.LoadAsync(address, concurrency, duration, rate, samples, async (http, _) =>
         {
-            while (Stopwatch.GetTimestamp() < deadline)
+            using var response = await http.PostAsync("/v1/complete", new StringContent(body, Encoding.UTF8, "application/json"));
+            var answer = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.OK || !answer.Contains(stream ? "\"done\"" : "\"usage\"", StringComparison.Ordinal))
             {
-                if (rate is { } perSecond)
-                {
-                    // Paced: the same calls per second whatever the machine does, so the fixed per-second costs
-                    // (timers, GC, runtime threads) weigh the same on every run compared.
-                    var due = begin + (long)(Interlocked.Increment(ref tickets) * Stopwatch.Frequency / perSecond);
-                    if (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is { Ticks: > 0 } wait)
-                    {
-                        await Task.Delay(wait);
-                    }
-                    if (Stopwatch.GetTimestamp() >= deadline)
-                    {
-                        break;
-                    }
-                }
-                var start = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsync("/v1/complete", new StringContent(body, Encoding.UTF8, "application/json"));
-                var answer = await response.Content.ReadAsStringAsync();
-                if (response.StatusCode != HttpStatusCode.OK || !answer.Contains(stream ? "\"done\"" : "\"usage\"", StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"/v1/complete answered {(int)response.StatusCode}: {answer}");
-                }
-                if (samples is not null)
-                {
-                    lock (samples)
-                    {
-                        samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                    }
-                }
+                throw new InvalidOperationException($"/v1/complete answered {(int)response.StatusCode}: {answer}");
             }
-        }));
-    }
-
-    private static async Task WaitHealthyAsync(string address, Process router)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var attempt = 0; attempt < 300 && !router.HasExited; attempt++)
-        {
-            try
-            {
-                if ((await http.GetAsync(address + "/health")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-            await Task.Delay(200);
-        }
-        throw new InvalidOperationException("RouterService did not answer /health within 60 s.");
-    }
-
-    private static Process Start(string file, string[] arguments, Dictionary<string, string>? environment)
-    {
-        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var (key, value) in environment ?? [])
-        {
-            start.Environment[key] = value;
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
-    }
-
-    private static void Stop(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(10_000);
-        }
-    }
-
-    /// <summary>Commands the Redis server has run so far (INFO stats), counted by redis-cli.</summary>
-    private static async Task<long> RedisCommandsAsync(int port)
-    {
-        using var cli = Process.Start(new ProcessStartInfo("redis-cli", ["-p", Text(port), "INFO", "stats"]) { RedirectStandardOutput = true, UseShellExecute = false })
-            ?? throw new InvalidOperationException("redis-cli did not start.");
-        var stats = await cli.StandardOutput.ReadToEndAsync();
-        await cli.WaitForExitAsync();
-        var line = stats.Split('\n').Single(l => l.StartsWith("total_commands_processed:", StringComparison.Ordinal));
-        return long.Parse(line["total_commands_processed:".Length..].Trim(), CultureInfo.InvariantCulture);
-    }
-
-    private static TimeSpan CpuTime(Process process)
-    {
-        process.Refresh();
-        return process.TotalProcessorTime;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AiAspire.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("Run from inside the repository.");
-    }
+        });
 }
