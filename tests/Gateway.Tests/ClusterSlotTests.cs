@@ -36,17 +36,7 @@ public sealed class ClusterSlotTests
     public async Task EveryScriptAndTransaction_TheGatewaySends_KeepsItsKeysInOneSlot()
     {
         await using var monitor = await RedisMonitor.StartAsync(_app.Redis.Port);
-        using var client = GatewayApp.CreateClient(_app.CreateReplica(settings: new Dictionary<string, string>
-        {
-            ["Gateway:RateLimits:Requests:PerKey"] = "100",
-            ["Gateway:RateLimits:Requests:PerTenant"] = "100",
-            ["Gateway:RateLimits:Tokens:PerKey"] = "100000",
-            ["Gateway:RateLimits:Tokens:PerTenant"] = "100000",
-            ["Gateway:RateLimits:Concurrency:PerKey"] = "10",
-            ["Gateway:RateLimits:Concurrency:PerTenant"] = "10",
-            ["Gateway:RateLimits:Budget:MonthlyUsdPerKey"] = "10",
-            ["Gateway:RateLimits:Budget:MonthlyUsdPerTenant"] = "10",
-        }));
+        using var client = GatewayApp.CreateClient(_app.CreateReplica(settings: GatewayApp.EveryLimitOn));
 
         var key = await Keys.CreateAsync(client, GatewayApp.DevKey, new { tenant = "slots", scopes = new[] { "chat" } });
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Keys.Request(HttpMethod.Put, $"/api/keys/{key.Id}/limits", GatewayApp.DevKey, new { requestsPerMinute = 50 }))).StatusCode);

@@ -21,6 +21,19 @@ public sealed class GatewayApp : IAsyncLifetime
 
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
+    /// <summary>Settings for a replica with every Redis limit on (requests, tokens, concurrency, budgets), none binding in a test.</summary>
+    public static readonly IReadOnlyDictionary<string, string> EveryLimitOn = new Dictionary<string, string>
+    {
+        ["Gateway:RateLimits:Requests:PerKey"] = "100",
+        ["Gateway:RateLimits:Requests:PerTenant"] = "100",
+        ["Gateway:RateLimits:Tokens:PerKey"] = "100000",
+        ["Gateway:RateLimits:Tokens:PerTenant"] = "100000",
+        ["Gateway:RateLimits:Concurrency:PerKey"] = "10",
+        ["Gateway:RateLimits:Concurrency:PerTenant"] = "10",
+        ["Gateway:RateLimits:Budget:MonthlyUsdPerKey"] = "10",
+        ["Gateway:RateLimits:Budget:MonthlyUsdPerTenant"] = "10",
+    };
+
     public static string OnlyKey(string scope) => $"sk-only-{scope}-0123456789";
 
     public static string WithoutKey(string scope) => $"sk-without-{scope}-0123456789";

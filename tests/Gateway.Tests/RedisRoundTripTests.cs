@@ -29,17 +29,7 @@ public sealed class RedisRoundTripTests
     public async Task EveryLimitOn_ARequestTakesOneScriptBefore_AndOneAfter_ThatSettlesEverything()
     {
         await using var monitor = await RedisMonitor.StartAsync(_app.Redis.Port);
-        using var client = GatewayApp.CreateClient(_app.CreateReplica(settings: new Dictionary<string, string>
-        {
-            ["Gateway:RateLimits:Requests:PerKey"] = "100",
-            ["Gateway:RateLimits:Requests:PerTenant"] = "100",
-            ["Gateway:RateLimits:Tokens:PerKey"] = "100000",
-            ["Gateway:RateLimits:Tokens:PerTenant"] = "100000",
-            ["Gateway:RateLimits:Concurrency:PerKey"] = "10",
-            ["Gateway:RateLimits:Concurrency:PerTenant"] = "10",
-            ["Gateway:RateLimits:Budget:MonthlyUsdPerKey"] = "10",
-            ["Gateway:RateLimits:Budget:MonthlyUsdPerTenant"] = "10",
-        }));
+        using var client = GatewayApp.CreateClient(_app.CreateReplica(settings: GatewayApp.EveryLimitOn));
         var tenant = "round-trips-" + Guid.NewGuid().ToString("N")[..8];
         var key = await Keys.CreateAsync(client, GatewayApp.DevKey, new { tenant, scopes = new[] { "chat" } });
 
