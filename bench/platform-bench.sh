@@ -2,6 +2,10 @@
 # The platform benchmark in one command: installs the Portkey peer (npm ci), builds AiAspire and the benchmark in
 # Release, and runs bench/PlatformBench, which prints one Markdown table. Options go to the benchmark
 # (e.g. --duration 2 --warmup 1 --concurrency 1,16 for a smoke run, --soak for the 10-minute memory run; --help).
+# --topology services|colocated|both (default both) picks AiAspire's layouts: as separate services, and co-located
+# (guard and router engines in the orchestrator's process, rows labelled "… colocated"); each layout is started on its
+# own, after the previous one has stopped, and measured against the same direct and Portkey rows (measured once).
+# --soak runs one layout: services unless --topology colocated.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -8,10 +8,12 @@
 // exists) on 127.0.0.1, its orchestrator cluster pointed at a fake OpenAI upstream in this process. With --redis
 // (a running redis-server) the gateway also checks stored keys and takes request/token/concurrency limits and
 // monthly budgets (set high enough never to refuse) in Redis, so the figures include the Lua round trip.
+using AiAspire.Bench;
 using AiAspire.GatewayBench;
 
 var options = BenchOptions.Parse(args);
-await using var upstream = await FakeUpstream.StartAsync();
+// As the orchestrator does: the gateway charges the answer's cost to the monthly budgets.
+await using var upstream = await FakeUpstream.StartAsync(TimeSpan.Zero, costUsd: "0.000012");
 await using var gateway = await GatewayProcess.StartAsync(upstream.Address, options.Redis, options.Gateway, options.Environment);
 
 Console.WriteLine($"gateway: {gateway.Description}; upstream {upstream.Address}; {options.Requests} requests per run; " +

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AiAspire.Bench;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -17,6 +18,8 @@ namespace AiAspire.PlatformBench;
 /// (in Redis) but too high to bind; callers authenticate with API keys created through <c>/api/keys</c>, one for a
 /// tenant without documents (retrieval finds nothing and skips the embedding) and one for a tenant whose documents
 /// answer the benchmark's question (retrieval embeds the query, searches, and has the passages checked).
+/// In the <see cref="Topology.Colocated"/> layout the orchestrator runs the guard and router engines itself, and gets
+/// the bench deployments too.
 /// </summary>
 internal sealed class AiAspirePlatform : IAsyncDisposable
 {
@@ -27,17 +30,26 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
     // Generous: on a loaded 2-core machine six services and Redis have taken more than five minutes to come up.
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(10);
 
+    // After a stop, how long its processes may take to exit before they are killed (the next layout must not share the cores).
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
     private readonly DistributedApplication _app;
     private readonly string _dataPath;
 
-    private AiAspirePlatform(DistributedApplication app, string dataPath, string address, string key, string ragKey)
+    /// <summary>Every process found by <see cref="ProcessIdsAsync"/>, and the program it ran, to see them gone at the stop.</summary>
+    private readonly Dictionary<int, string> _started = [];
+
+    private AiAspirePlatform(DistributedApplication app, string dataPath, Topology topology, string address, string key, string ragKey)
     {
         _app = app;
         _dataPath = dataPath;
+        Topology = topology;
         Address = address;
         Key = key;
         RagKey = ragKey;
     }
+
+    public Topology Topology { get; }
 
     /// <summary>The gateway, <c>http://127.0.0.1:port</c>.</summary>
     public string Address { get; }
@@ -55,17 +67,22 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
     /// proxy's CPU less on each of the request's hops).
     /// </param>
     public static async Task<AiAspirePlatform> StartAsync(
-        IReadOnlyList<FakeUpstream> upstreams, IReadOnlyDictionary<string, string> serviceEnvironment, bool unproxied,
+        IReadOnlyList<FakeUpstream> upstreams, Topology topology, IReadOnlyDictionary<string, string> serviceEnvironment, bool unproxied,
         CancellationToken cancellationToken)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "aiaspire-bench-" + Guid.NewGuid().ToString("N"));
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        string[] arguments =
         [
             "--Infrastructure:Mode=local",
             $"--Infrastructure:DataPath={dataPath}",
             "--Gateway:Port=0",
             "--DcpPublisher:RandomizePorts=true",
-        ], cancellationToken);
+        ];
+        if (topology == Topology.Colocated)
+        {
+            arguments = [.. arguments, "--Orchestrator:ColocateGuardrails=true", "--Orchestrator:ColocateRouter=true"];
+        }
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(arguments, cancellationToken);
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("AppHost.Resources", LogLevel.Warning)
@@ -75,18 +92,24 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
 
         var router = builder.CreateResourceBuilder<ProjectResource>("routerservice");
-        foreach (var upstream in upstreams)
+        var orchestrator = builder.CreateResourceBuilder<ProjectResource>("orchestrator");
+        // The co-located router reads the catalog from the orchestrator's configuration: set there as well as forwarded
+        // by AppHost, so that the bench deployments are there whatever AppHost forwards.
+        IResourceBuilder<ProjectResource>[] routers = topology == Topology.Colocated ? [router, orchestrator] : [router];
+        foreach (var routing in routers)
         {
-            var deployment = Deployment(upstream);
-            router.WithEnvironment($"Catalog__Deployments__{deployment}__Provider", "openai-compatible")
-                .WithEnvironment($"Catalog__Deployments__{deployment}__Endpoint", upstream.V1Endpoint)
-                .WithEnvironment($"Catalog__Deployments__{deployment}__ApiKey", "sk-bench-upstream")
-                .WithEnvironment($"Catalog__Deployments__{deployment}__ModelId", "bench-model");
+            foreach (var upstream in upstreams)
+            {
+                var deployment = Deployment(upstream);
+                routing.WithEnvironment($"Catalog__Deployments__{deployment}__Provider", "openai-compatible")
+                    .WithEnvironment($"Catalog__Deployments__{deployment}__Endpoint", upstream.V1Endpoint)
+                    .WithEnvironment($"Catalog__Deployments__{deployment}__ApiKey", "sk-bench-upstream")
+                    .WithEnvironment($"Catalog__Deployments__{deployment}__ModelId", "bench-model");
+            }
         }
 
         // The tenant without documents runs the pipeline without its retrieve step (RAG off), where the orchestrator
         // supports per-tenant pipelines (Pipeline:Tenants:<tenant>:Steps); elsewhere its retrieval finds nothing.
-        var orchestrator = builder.CreateResourceBuilder<ProjectResource>("orchestrator");
         var stepsWithoutRetrieval = DefaultSteps()?.Where(step => step != "retrieve").ToList();
         for (var i = 0; i < stepsWithoutRetrieval?.Count; i++)
         {
@@ -145,7 +168,7 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
             var key = await CreateKeyAsync(admin, Tenant, ["chat"], cancellationToken);
             var ragKey = await CreateKeyAsync(admin, RagTenant, ["chat", "ingest", "retrieve"], cancellationToken);
             await IngestDocumentsAsync(address, ragKey, cancellationToken);
-            return new AiAspirePlatform(app, dataPath, address, key, ragKey);
+            return new AiAspirePlatform(app, dataPath, topology, address, key, ragKey);
         }
         catch
         {
@@ -173,6 +196,19 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
         ("cache", "redis-server"),
     ];
 
+    /// <summary>
+    /// The variables that put the engines in the orchestrator's process (AppHost's <c>Orchestrator:Colocate*</c>
+    /// switches set them) which its process did not get: empty when the co-located layout is in effect. An AppHost
+    /// without the switches ignores them, and the run then says that its "colocated" rows are not.
+    /// </summary>
+    public static IReadOnlyList<string> MissingColocation(int orchestratorPid)
+    {
+        var environment = ProcessMemory.EnvironmentOf(orchestratorPid);
+        return [.. ColocationVariables.Where(v => !string.Equals(environment.GetValueOrDefault(v), "true", StringComparison.OrdinalIgnoreCase))];
+    }
+
+    private static readonly string[] ColocationVariables = ["Colocation__Guardrails", "Colocation__Router"];
+
     /// <summary>Program name → process id of each service (and redis-server), from the process ids Aspire reports.</summary>
     public async Task<Dictionary<string, int>> ProcessIdsAsync(CancellationToken cancellationToken)
     {
@@ -187,6 +223,7 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
                 if (ProcessMemory.FindProgram(ProcessId(running)!.Value, program) is { } pid)
                 {
                     found[program] = pid;
+                    _started[pid] = program;
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -257,10 +294,29 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
         await LoadGenerator.SendOnceAsync(client, streamed, cancellationToken);
     }
 
+    /// <summary>Stops the platform and returns once its service processes have exited (killed if they overrun
+    /// <see cref="ExitTimeout"/>), so that the next layout measured never shares the cores with this one.</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        var deadline = DateTime.UtcNow + ExitTimeout;
+        while (_started.Any(p => ProcessMemory.Runs(p.Key, p.Value)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+        foreach (var (pid, program) in _started.Where(p => ProcessMemory.Runs(p.Key, p.Value)))
+        {
+            Console.Error.WriteLine($"Warning: {program} (pid {pid}) still ran {ExitTimeout.TotalSeconds:F0} s after the stop; killing it.");
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+            }
+        }
         try
         {
             Directory.Delete(_dataPath, recursive: true);

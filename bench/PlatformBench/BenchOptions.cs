@@ -13,7 +13,8 @@ internal sealed record BenchOptions(
     TimeSpan SoakDuration,
     int SoakRate,
     IReadOnlyDictionary<string, string> ServiceEnvironment,
-    bool Unproxied)
+    bool Unproxied,
+    IReadOnlyList<Topology> Topologies)
 {
     public static readonly string[] AllScenarios = ["direct", "portkey", "aiaspire", "rag", "cache", "stream"];
 
@@ -24,7 +25,12 @@ internal sealed record BenchOptions(
           --concurrency LIST  closed-loop connections, e.g. 1,16,64 (default)
           --delays LIST       fake upstream delays in ms, e.g. 0,50 (default)
           --scenarios LIST    any of direct,portkey,aiaspire,rag,cache,stream (default: all)
+          --topology T        AiAspire's layout: services (the orchestrator calls guardrails and router over HTTP),
+                              colocated (it runs their engines in its own process; rows labelled "… colocated"),
+                              or both (default; --soak: services): AiAspire is started once per layout, one after
+                              the other, and its scenarios run against each; direct and Portkey run once
           --soak              instead of the table: AiAspire's full pipeline at a fixed rate, memory sampled
+                              (one layout: services unless --topology colocated)
           --soak-minutes M    soak length (default 10)
           --soak-rate R       requests per second during the soak (default 200)
           --service-env N=V   an environment variable for every AiAspire service (repeatable), to compare settings
@@ -45,6 +51,7 @@ internal sealed record BenchOptions(
         var unproxied = false;
         var soakMinutes = 10.0;
         var soakRate = 200;
+        IReadOnlyList<Topology>? topologies = null;
         var serviceEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
@@ -71,6 +78,12 @@ internal sealed record BenchOptions(
                     }
                     scenarios = new HashSet<string>(chosen, StringComparer.Ordinal);
                     break;
+                case "--topology":
+                    var layout = Value();
+                    topologies = layout == "both" ? Topology.All
+                        : Topology.All.FirstOrDefault(t => t.Name == layout) is { } one ? [one]
+                        : throw new ArgumentException($"--topology takes services, colocated or both, not {layout}.");
+                    break;
                 case "--soak":
                     soak = true;
                     break;
@@ -96,8 +109,13 @@ internal sealed record BenchOptions(
         {
             throw new ArgumentException("--delays and --concurrency need at least one value.");
         }
+        if (soak && topologies?.Count > 1)
+        {
+            throw new ArgumentException("--soak runs one layout: --topology services or --topology colocated.");
+        }
         return new BenchOptions(TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmUp), concurrency, [.. delays.Distinct()],
-            scenarios, soak, TimeSpan.FromMinutes(soakMinutes), soakRate, serviceEnvironment, unproxied);
+            scenarios, soak, TimeSpan.FromMinutes(soakMinutes), soakRate, serviceEnvironment, unproxied,
+            topologies ?? (soak ? [Topology.Services] : Topology.All));
     }
 
     private static double Seconds(string value, double min, double max)

@@ -26,6 +26,38 @@ internal static class ProcessMemory
         return null;
     }
 
+    /// <summary>Whether <paramref name="pid"/> is alive (not gone, not a zombie) and still runs <paramref name="program"/>.</summary>
+    public static bool Runs(int pid, string program)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0] is not ("Z" or "X") && ProgramOf(pid) == program;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The environment a process started with (<c>/proc/PID/environ</c>); empty once it is gone.</summary>
+    public static Dictionary<string, string> EnvironmentOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/environ")
+                .Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                .Select(variable => variable.Split('=', 2))
+                .Where(pair => pair.Length == 2)
+                .GroupBy(pair => pair[0], StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.Last()[1], StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Resident set size in bytes, or null once the process is gone.</summary>
     public static long? ResidentBytes(int pid)
     {

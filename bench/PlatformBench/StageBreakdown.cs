@@ -7,43 +7,86 @@ namespace AiAspire.PlatformBench;
 
 /// <summary>
 /// Where the orchestrator spent its time: the per-stage latencies its InferenceCompleted events carry (read back from
-/// the <c>inference-events</c> Redis stream after the run), median per scenario. The gap between the gateway-measured
-/// latency and the orchestrator's own total is the gateway plus the client's hop.
+/// the <c>inference-events</c> Redis stream), median per scenario. The gap between the gateway-measured latency and the
+/// orchestrator's own total is the gateway plus the client's hop.
 /// </summary>
-internal static class StageBreakdown
+/// <remarks>
+/// The event bus trims acknowledged entries older than about 10 s, so one read at the end would find the last
+/// scenario's events only: <see cref="CollectAsync"/> runs after each point (outside its measured phase) and reads what
+/// was added since the previous call, which covers at least each point's last 10 s.
+/// </remarks>
+internal sealed class StageBreakdown(IConnectionMultiplexer redis, Topology topology) : IAsyncDisposable
 {
+    private const string Stream = "inference-events";
+
+    /// <summary>Entries read per call at most, and events kept per scenario at most.</summary>
     private const int MaxEvents = 50_000;
 
-    public static async Task<string> ReadAsync(string redisConnectionString, CancellationToken cancellationToken)
-    {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConnectionString);
-        var entries = await redis.GetDatabase().StreamRangeAsync("inference-events", "-", "+", MaxEvents, Order.Descending);
-        cancellationToken.ThrowIfCancellationRequested();
+    private const int Page = 5_000;
 
-        var groups = new Dictionary<string, List<(double Total, Dictionary<string, double> Stages)>>(StringComparer.Ordinal);
-        foreach (var entry in entries)
+    private readonly Dictionary<string, List<(double Total, Dictionary<string, double> Stages)>> _groups = new(StringComparer.Ordinal);
+
+    /// <summary>The last entry read; the next read starts after it.</summary>
+    private string? _last;
+
+    /// <param name="topology">The layout that runs: its rows are labelled like its rows in the table.</param>
+    public static async Task<StageBreakdown> ConnectAsync(string redisConnectionString, Topology topology) =>
+        new(await ConnectionMultiplexer.ConnectAsync(redisConnectionString), topology);
+
+    /// <summary>Reads the events added since the previous call.</summary>
+    public Task CollectAsync(CancellationToken cancellationToken) => ReadAsync(keep: true, cancellationToken);
+
+    /// <summary>Passes over the events so far (the start's checks and warm-up), so that none is counted.</summary>
+    public Task SkipAsync(CancellationToken cancellationToken) => ReadAsync(keep: false, cancellationToken);
+
+    private async Task ReadAsync(bool keep, CancellationToken cancellationToken)
+    {
+        var db = redis.GetDatabase();
+        for (var read = 0; read < MaxEvents; read += Page)
         {
-            var body = entry["event"];
-            if (body.IsNullOrEmpty || Parse(body.ToString()) is not { } parsed)
+            var entries = await db.StreamRangeAsync(Stream, _last is null ? "-" : "(" + _last, "+", Page, Order.Ascending);
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var entry in entries)
             {
-                continue;
+                _last = entry.Id.ToString();
+                var body = entry["event"];
+                if (!keep)
+                {
+                    continue;
+                }
+                if (body.IsNullOrEmpty || Parse(body.ToString(), topology) is not { } parsed)
+                {
+                    continue;
+                }
+                if (!_groups.TryGetValue(parsed.Scenario, out var list))
+                {
+                    _groups[parsed.Scenario] = list = [];
+                }
+                if (list.Count < MaxEvents)
+                {
+                    list.Add((parsed.Total, parsed.Stages));
+                }
             }
-            if (!groups.TryGetValue(parsed.Scenario, out var list))
+            if (entries.Length < Page)
             {
-                groups[parsed.Scenario] = list = [];
+                return;
             }
-            list.Add((parsed.Total, parsed.Stages));
         }
-        if (groups.Count == 0)
+    }
+
+    /// <summary>Median total and median per stage of every scenario collected.</summary>
+    public string Table()
+    {
+        if (_groups.Count == 0)
         {
             return "No InferenceCompleted events were found in the inference-events stream.";
         }
 
-        var stages = groups.Values.SelectMany(g => g).SelectMany(e => e.Stages.Keys).Distinct().ToList();
+        var stages = _groups.Values.SelectMany(g => g).SelectMany(e => e.Stages.Keys).Distinct().ToList();
         var text = new StringBuilder();
         text.AppendLine("| scenario (events) | orchestrator total | " + string.Join(" | ", stages) + " |");
         text.AppendLine("| --- | ---: | " + string.Join(" | ", stages.Select(_ => "---:")) + " |");
-        foreach (var (scenario, events) in groups.OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var (scenario, events) in _groups.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var cells = stages.Select(stage =>
             {
@@ -56,7 +99,9 @@ internal static class StageBreakdown
         return text.ToString();
     }
 
-    private static (string Scenario, double Total, Dictionary<string, double> Stages)? Parse(string cloudEvent)
+    public async ValueTask DisposeAsync() => await redis.DisposeAsync();
+
+    private static (string Scenario, double Total, Dictionary<string, double> Stages)? Parse(string cloudEvent, Topology topology)
     {
         try
         {
@@ -80,6 +125,7 @@ internal static class StageBreakdown
                 _ => "aiaspire",
             };
             var deployment = data.TryGetProperty("deployment", out var d) ? d.GetString() : null;
+            kind = topology.Label(kind);
             var scenario = cacheHit || string.IsNullOrEmpty(deployment) ? kind : $"{kind}, {deployment}";
             var stages = new Dictionary<string, double>(StringComparer.Ordinal);
             if (data.TryGetProperty("stageLatencyMs", out var latencies) && latencies.ValueKind == JsonValueKind.Object)

@@ -10,12 +10,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AiAspire.PlatformBench;
+namespace AiAspire.Bench;
 
 /// <summary>
 /// An OpenAI-compatible <c>POST /v1/chat/completions</c> on 127.0.0.1 that waits <see cref="Delay"/> (the model's time
 /// to first token) and answers a fixed completion from pre-encoded bytes, as JSON or as an SSE stream of a few chunks.
-/// It does as little as a server can, so what the benchmark measures is the path in front of it.
+/// It does as little as a server can, so what the benchmark measures is the path in front of it. Shared by the benches
+/// (compiled into each): PlatformBench's model provider, and GatewayBench's stand-in for the orchestrator (with its
+/// cost header, and <c>GET /health</c> for the gateway's active health checks).
 /// </summary>
 internal sealed class FakeUpstream : IAsyncDisposable
 {
@@ -43,13 +45,23 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
     public TimeSpan Delay { get; }
 
-    public static async Task<FakeUpstream> StartAsync(TimeSpan delay)
+    /// <param name="costUsd">Sent as <c>x-aiaspire-cost</c> on every answer, as the orchestrator does (a gateway in front
+    /// charges it to the monthly budgets); none by default, as a model provider.</param>
+    public static async Task<FakeUpstream> StartAsync(TimeSpan delay, string? costUsd = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapPost("/v1/chat/completions", context => HandleAsync(context, delay));
+        app.MapPost("/v1/chat/completions", context =>
+        {
+            if (costUsd is not null)
+            {
+                context.Response.Headers["x-aiaspire-cost"] = costUsd;
+            }
+            return HandleAsync(context, delay);
+        });
+        app.MapGet("/health", () => "Healthy");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         return new FakeUpstream(app, address, delay);
