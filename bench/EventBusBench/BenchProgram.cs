@@ -2,7 +2,9 @@
 //   dotnet run -c Release --project bench/EventBusBench -- [events=50000] [rate=500] [seconds=20]
 // CPU and Redis commands per request of the real FeedbackWorker consuming InferenceCompleted + InteractionCaptured:
 //   dotnet build FeedbackWorker -c Release && dotnet run -c Release --project bench/EventBusBench -- \
-//     worker FeedbackWorker/bin/Release/net10.0/FeedbackWorker.dll [requests/s list=200,2000] [seconds=20]
+//     worker FeedbackWorker/bin/Release/net10.0/FeedbackWorker.dll [requests/s list=200,2000] [seconds=20] [idle seconds=seconds] [--heap]
+// It also prints the worker's resident set and GC heap as it goes (a memory soak: `... 200 600 20`); --heap walks the
+// worker's live objects partway through each load and at its end, and prints the largest types and what grew.
 // Starts its own redis-server (no persistence) on a free 127.0.0.1 port; needs redis-server on PATH.
 using System.Diagnostics;
 using System.Globalization;
@@ -10,8 +12,11 @@ using AiAspire.EventBusBench;
 
 if (args.Length > 1 && args[0] == "worker")
 {
+    var heapSnapshots = args.Contains("--heap");
+    args = [.. args.Where(a => a != "--heap")];
     var rates = args.Length > 2 ? args[2].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() : [200, 2000];
-    await WorkerBench.RunAsync(args[1], rates, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20);
+    var loadSeconds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20;
+    await WorkerBench.RunAsync(args[1], rates, loadSeconds, args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : loadSeconds, heapSnapshots);
     return;
 }
 

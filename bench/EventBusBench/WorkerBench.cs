@@ -8,7 +8,8 @@ namespace AiAspire.EventBusBench;
 /// <summary>
 /// The real FeedbackWorker (its Release build, as a process) consuming what the orchestrator publishes per request
 /// (InferenceCompleted + InteractionCaptured), at a steady rate: CPU of the worker and of redis-server, and Redis
-/// commands, per request; then the streams' length and Redis memory.
+/// commands, per request; then the streams' length and Redis memory. The worker's memory (resident set, GC heap after
+/// the last collection) is printed at each phase's start and every <c>sampleEvery</c> while it runs.
 /// </summary>
 internal static class WorkerBench
 {
@@ -16,7 +17,10 @@ internal static class WorkerBench
     private static readonly string[] Topics = [InferenceCompleted.Topic, InteractionCaptured.Topic, FeedbackSubmitted.Topic];
     private static readonly double TicksPerMs = 100 / 1000.0; // USER_HZ
 
-    public static async Task RunAsync(string workerDll, int[] rates, int seconds)
+    /// <param name="idleSeconds">How long the idle phase is measured (CPU and commands with no traffic) before the loads.</param>
+    /// <param name="heapSnapshots">Whether to walk the worker's live objects partway through each load and at its end
+    /// (each walk is a full blocking collection, which itself changes what the GC keeps committed).</param>
+    public static async Task RunAsync(string workerDll, int[] rates, int seconds, int idleSeconds, bool heapSnapshots)
     {
         using var redis = await ThrowawayRedis.StartAsync();
         using var client = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true");
@@ -24,10 +28,16 @@ internal static class WorkerBench
         var server = client.GetServer(client.GetEndPoints()[0]);
         var scratch = Path.Combine(Path.GetTempPath(), "aiaspire-workerbench-" + Guid.NewGuid().ToString("N"));
         using var worker = StartWorker(workerDll, redis.ConnectionString, scratch);
+        var sampleEvery = TimeSpan.FromSeconds(Math.Clamp(seconds / 10, 5, 30));
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.CompletedTask;
         try
         {
-            Console.WriteLine($"redis-server on 127.0.0.1:{redis.Port} (pid {redis.ProcessId}); FeedbackWorker pid {worker.Id} ({workerDll}); {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine($"redis-server on 127.0.0.1:{redis.Port} (pid {redis.ProcessId}); FeedbackWorker pid {worker.Id} ({workerDll}); {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}; DOTNET_gcServer={Environment.GetEnvironmentVariable("DOTNET_gcServer") ?? "(unset)"}");
             await WaitForGroupsAsync(db);
+            using var memory = MemorySampler.Start(worker.Id, sampleEvery / 2);
+            var phase = new Phase("warm-up");
+            sampler = PrintMemoryAsync(memory, phase, sampleEvery, sampling.Token);
             await using var bus = await BenchBus.StartAsync(redis.ConnectionString, group: null);
             var sequence = 0;
 
@@ -36,13 +46,17 @@ internal static class WorkerBench
             await WaitConsumedAsync(db);
             await Task.Delay(TimeSpan.FromSeconds(15));
 
-            var idle = await MeasureAsync(redis.ProcessId, worker.Id, server, async () => await Task.Delay(TimeSpan.FromSeconds(seconds)));
-            Console.WriteLine($"idle {seconds} s: worker {idle.WorkerMs / seconds:N2} ms CPU/s, redis {idle.RedisMs / seconds:N2} ms CPU/s, {idle.Calls.Values.Sum() / (double)seconds:N1} commands/s ({Top(idle.Calls, seconds)})");
+            phase.Enter("idle", memory);
+            var idle = await MeasureAsync(redis.ProcessId, worker.Id, server, async () => await Task.Delay(TimeSpan.FromSeconds(idleSeconds)));
+            Console.WriteLine($"idle {idleSeconds} s: worker {idle.WorkerMs / idleSeconds:N2} ms CPU/s, redis {idle.RedisMs / idleSeconds:N2} ms CPU/s, {idle.Calls.Values.Sum() / (double)idleSeconds:N1} commands/s ({Top(idle.Calls, idleSeconds)})");
 
             foreach (var rate in rates)
             {
                 var requests = rate * seconds;
                 var start = sequence;
+                phase.Enter($"{rate}/s", memory);
+                var partway = TimeSpan.FromSeconds(Math.Min(120, seconds / 2));
+                var firstSnapshot = heapSnapshots ? SnapshotAfterAsync(worker.Id, partway) : Task.FromResult<HeapSnapshot?>(null);
                 var figures = await MeasureAsync(redis.ProcessId, worker.Id, server, async () =>
                 {
                     sequence = await PublishAsync(bus, sequence, rate, TimeSpan.FromSeconds(seconds));
@@ -53,20 +67,72 @@ internal static class WorkerBench
                 Console.WriteLine($"  CPU ms per request: worker {figures.WorkerMs / done:N3}, redis-server {figures.RedisMs / done:N3}");
                 Console.WriteLine($"  Redis commands per request: {figures.Calls.Values.Sum() / (double)done:N2} (XADD excluded: {(figures.Calls.Values.Sum() - figures.Calls.GetValueOrDefault("xadd")) / (double)done:N2}); redis usec per request by command: {Top(figures.Usec, done)}");
                 Console.WriteLine($"  calls per request by command: {Top(figures.Calls, done)}");
+                Console.WriteLine($"  worker memory at the end: {memory.Read()}; load {File.ReadAllText("/proc/loadavg").Trim()}");
+                if (heapSnapshots)
+                {
+                    var first = await firstSnapshot;
+                    first?.Print(Console.Out, $"at +{partway.TotalSeconds:N0} s", baseline: null);
+                    var last = await HeapSnapshot.TakeAsync(worker.Id, SnapshotTimeout);
+                    last?.Print(Console.Out, "at the end", first);
+                }
             }
+            await sampling.CancelAsync();
+            await sampler;
 
             var lengths = await Task.WhenAll(Topics.Select(t => db.StreamLengthAsync(t)));
-            var memory = (await server.InfoAsync("memory")).SelectMany(g => g).First(p => p.Key == "used_memory").Value;
-            Console.WriteLine($"after the run: stream lengths {string.Join(", ", Topics.Zip(lengths, (t, n) => $"{t} {n:N0}"))}; used_memory {long.Parse(memory, CultureInfo.InvariantCulture) / 1048576.0:N1} MiB");
+            var usedMemory = (await server.InfoAsync("memory")).SelectMany(g => g).First(p => p.Key == "used_memory").Value;
+            Console.WriteLine($"after the run: stream lengths {string.Join(", ", Topics.Zip(lengths, (t, n) => $"{t} {n:N0}"))}; used_memory {long.Parse(usedMemory, CultureInfo.InvariantCulture) / 1048576.0:N1} MiB");
         }
         finally
         {
+            await sampling.CancelAsync();
+            await sampler;
             worker.Kill(entireProcessTree: true);
             await worker.WaitForExitAsync();
             if (Directory.Exists(scratch))
             {
                 Directory.Delete(scratch, recursive: true);
             }
+        }
+    }
+
+    private static readonly TimeSpan SnapshotTimeout = TimeSpan.FromMinutes(2);
+
+    private static async Task<HeapSnapshot?> SnapshotAfterAsync(int pid, TimeSpan delay)
+    {
+        await Task.Delay(delay);
+        return await HeapSnapshot.TakeAsync(pid, SnapshotTimeout);
+    }
+
+    /// <summary>The part of the run under way, and when it started.</summary>
+    private sealed class Phase(string name)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        public string Name { get; private set; } = name;
+
+        public TimeSpan Elapsed => _clock.Elapsed;
+
+        public void Enter(string name, MemorySampler memory)
+        {
+            Name = name;
+            _clock.Restart();
+            Console.WriteLine($"  [{name} +0 s] worker {memory.Read()}");
+        }
+    }
+
+    private static async Task PrintMemoryAsync(MemorySampler memory, Phase phase, TimeSpan every, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(every);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                Console.WriteLine($"  [{phase.Name} +{phase.Elapsed.TotalSeconds:N0} s] worker {memory.Read()}; load {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3])}");
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
