@@ -29,8 +29,10 @@ var orchestrator = builder.AddProject<Projects.Orchestrator>("orchestrator")
     .WithReference(infrastructure.Cache).WaitFor(infrastructure.Cache)
     .WithEventBus(infrastructure)
     .WithReference(guardrails).WaitFor(guardrails)
+    .WithColocatedGuardrails(guardrails)
     .WithReference(rag).WaitFor(rag)
     .WithReference(router).WaitFor(router)
+    .WithColocatedRouter(router)
     .WithConfiguredReplicas("Orchestrator")
     .WithHttpHealthCheck("/health");
 

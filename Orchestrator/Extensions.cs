@@ -2,6 +2,7 @@ using AiAspire.EventBus;
 using AiAspire.Orchestrator.Budgets;
 using AiAspire.Orchestrator.Caching;
 using AiAspire.Orchestrator.Clients;
+using AiAspire.Orchestrator.Colocation;
 using AiAspire.Orchestrator.Feedback;
 using AiAspire.Orchestrator.Memory;
 using AiAspire.Orchestrator.Pipeline;
@@ -9,7 +10,6 @@ using AiAspire.Orchestrator.Pipeline.Steps;
 using AiAspire.Orchestrator.Streaming;
 using AiAspire.Orchestrator.Templates;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace AiAspire.Orchestrator;
 
@@ -39,28 +39,11 @@ public static class Extensions
         builder.Services.AddTransient<ForwardedIdentityHandler>();
         // Every chat request makes several internal calls: IHttpClientFactory's per-call log handlers (a scope and four
         // messages each) are left out of them; spans and metrics record each call, and failures are logged by the steps.
-        builder.Services.AddHttpClient<GuardrailClient>(http => http.BaseAddress = new("https+http://guardrailservice"))
-            .RemoveAllLoggers()
-            .AddHttpMessageHandler<ForwardedIdentityHandler>();
+        builder.AddGuardrailClients();
         builder.Services.AddHttpClient<RagClient>(http => http.BaseAddress = new("https+http://ragservice"))
             .RemoveAllLoggers()
             .AddHttpMessageHandler<ForwardedIdentityHandler>();
-        builder.Services.AddHttpClient<ModelLimitsClient>(http => http.BaseAddress = new("https+http://routerservice"))
-            .RemoveAllLoggers()
-            .AddHttpMessageHandler<ForwardedIdentityHandler>();
-        // The router falls back across providers itself and answers can take minutes: no retries, one long timeout.
-        // (RemoveAllResilienceHandlers is marked experimental; it is the documented way to replace the default handler.)
-#pragma warning disable EXTEXP0001
-        builder.Services.AddHttpClient<RouterClient>(http =>
-            {
-                http.BaseAddress = new("https+http://routerservice");
-                http.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .RemoveAllLoggers()
-            .AddHttpMessageHandler<ForwardedIdentityHandler>()
-            .RemoveAllResilienceHandlers()
-            .AddResilienceHandler("router", pipeline => pipeline.AddTimeout(TimeSpan.FromMinutes(5)));
-#pragma warning restore EXTEXP0001
+        builder.AddRouterClients();
 
         builder.Services.AddSingleton<IPipelineStep, ValidateStep>();
         builder.Services.AddSingleton<IPipelineStep, GuardInputStep>();

@@ -68,7 +68,7 @@ public static class ChatCompletionsApi
             OpenAIJsonContext.Default.ChatCompletionResponse);
     }
 
-    public static async Task<IResult> ListModels(HttpContext http, RouterClient router, CancellationToken cancellationToken)
+    public static async Task<IResult> ListModels(HttpContext http, IRouterClient router, CancellationToken cancellationToken)
     {
         try
         {

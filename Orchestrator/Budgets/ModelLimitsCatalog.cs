@@ -8,7 +8,7 @@ namespace AiAspire.Orchestrator.Budgets;
 /// with configuration winning. When the router cannot be asked, the last list it gave stays in use.
 /// </summary>
 public sealed partial class ModelLimitsCatalog(
-    ModelLimitsClient router, IOptionsMonitor<TokenBudgetOptions> options, TimeProvider clock, ILogger<ModelLimitsCatalog> logger)
+    IModelLimitsClient router, IOptionsMonitor<TokenBudgetOptions> options, TimeProvider clock, ILogger<ModelLimitsCatalog> logger)
 {
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile Cached? _cached;

@@ -12,8 +12,11 @@ namespace AiAspire.Orchestrator.Clients;
 /// the caller's input, and is surfaced as a 503 (retry later) rather than a 4xx. The guard's true validation errors
 /// (400, 413: too many characters by its configured limits, malformed requests) stay caller errors.
 /// </remarks>
-public sealed class GuardrailClient(HttpClient http) : ServiceClient(http, "guardrailservice")
+public sealed class GuardrailClient(HttpClient http) : ServiceClient(http, Service), IGuardrailClient
 {
+    /// <summary>The guardrails' resource name: the service named in <see cref="DownstreamException.Service"/>.</summary>
+    internal const string Service = "guardrailservice";
+
     /// <summary>The <c>Retry-After</c> (seconds) a caller gets when the guardrails are unavailable or short of capacity.</summary>
     public const string RetryAfterSeconds = "2";
 
@@ -24,7 +27,6 @@ public sealed class GuardrailClient(HttpClient http) : ServiceClient(http, "guar
         CapacityAsServiceUnavailable(PostAsync("/v1/guard/input", tenant, request,
             ContractsJsonContext.Default.GuardInputRequest, ContractsJsonContext.Default.GuardInputResponse, cancellationToken, safeToRepeat: true));
 
-    /// <summary>Checks retrieved chunks for indirect prompt injection before they enter a prompt.</summary>
     public Task<GuardDocumentsResponse> CheckDocumentsAsync(string tenant, GuardDocumentsRequest request, CancellationToken cancellationToken) =>
         CapacityAsServiceUnavailable(PostAsync("/v1/guard/documents", tenant, request,
             GuardJsonContext.Default.GuardDocumentsRequest, GuardJsonContext.Default.GuardDocumentsResponse, cancellationToken, safeToRepeat: true));
@@ -35,6 +37,9 @@ public sealed class GuardrailClient(HttpClient http) : ServiceClient(http, "guar
             ContractsJsonContext.Default.GuardOutputRequest, ContractsJsonContext.Default.GuardOutputResponse, cancellationToken,
             safeToRepeat: request.StreamId is null));
 
+    /// <summary>Only a verdict tells a remote guard's version.</summary>
+    public string? CurrentPolicyVersion => null;
+
     private static async Task<T> CapacityAsServiceUnavailable<T>(Task<T> call)
     {
         try
@@ -43,10 +48,14 @@ public sealed class GuardrailClient(HttpClient http) : ServiceClient(http, "guar
         }
         catch (DownstreamException ex) when (IsScanBudgetExceeded(ex))
         {
-            throw new DownstreamException(ex.Service, HttpStatusCode.ServiceUnavailable,
-                $"{ex.Service} could not scan the text within its time budget (short of capacity); retry later.", ex.Problem, ex);
+            throw ScanBudgetAsServiceUnavailable(ex);
         }
     }
+
+    /// <summary>The 503 (retry later) a scan that ran out of its time budget becomes.</summary>
+    internal static DownstreamException ScanBudgetAsServiceUnavailable(DownstreamException ex) =>
+        new(ex.Service, HttpStatusCode.ServiceUnavailable,
+            $"{ex.Service} could not scan the text within its time budget (short of capacity); retry later.", ex.Problem, ex);
 
     /// <summary>A 422 whose problem title says the scan ran out of time (the guard sends the generic validation type with it).</summary>
     internal static bool IsScanBudgetExceeded(DownstreamException ex)

@@ -8,7 +8,7 @@ using AiAspire.Contracts.Router;
 namespace AiAspire.Orchestrator.Clients;
 
 /// <summary>RouterService: picks a deployment and calls it, with fallbacks.</summary>
-public sealed class RouterClient(HttpClient http) : ServiceClient(http, "routerservice")
+public sealed class RouterClient(HttpClient http) : ServiceClient(http, "routerservice"), IRouterClient
 {
     public Task<CompletionResponse> CompleteAsync(string tenant, CompletionRequest request, CancellationToken cancellationToken) =>
         PostAsync("/v1/complete", tenant, WithNeeds(request) with { Stream = false },
@@ -18,7 +18,6 @@ public sealed class RouterClient(HttpClient http) : ServiceClient(http, "routers
         GetAsync("/v1/models", tenant, ContractsJsonContext.Default.IReadOnlyListModelDescriptor, cancellationToken);
 
     /// <summary>The router's server-sent events, as they arrive.</summary>
-    /// <exception cref="DownstreamException">The router refused the request before streaming (unknown model, …).</exception>
     public async Task<IAsyncEnumerable<CompletionStreamEvent>> StreamAsync(string tenant, CompletionRequest request, CancellationToken cancellationToken)
     {
         var message = Request(HttpMethod.Post, "/v1/complete", tenant);

@@ -14,7 +14,7 @@ namespace AiAspire.Orchestrator.Feedback;
 /// Retrieved passages are the tenant's documents as written (the input guard never saw them) and the answer may quote
 /// them, so an answer built on them is masked by the guardrails before it is published, or not published at all.
 /// </summary>
-public sealed partial class AnswerRecorder(ResponseLedger ledger, GuardrailClient guardrails, IEventPublisher events, TimeProvider clock, ILogger<AnswerRecorder> logger)
+public sealed partial class AnswerRecorder(ResponseLedger ledger, IGuardrailClient guardrails, IEventPublisher events, TimeProvider clock, ILogger<AnswerRecorder> logger)
 {
     public async Task RecordAsync(PipelineContext context, RouteDecision route)
     {

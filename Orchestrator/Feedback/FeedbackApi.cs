@@ -21,7 +21,7 @@ public static partial class FeedbackApi
     }
 
     public static async Task<IResult> SubmitFeedback(
-        HttpContext http, ResponseLedger ledger, GuardrailClient guardrails, IEventPublisher events,
+        HttpContext http, ResponseLedger ledger, IGuardrailClient guardrails, IEventPublisher events,
         IOptionsMonitor<FeedbackOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync(http.Request, PlatformJsonContext.Default.FeedbackRequest, cancellationToken);

@@ -11,7 +11,7 @@ namespace AiAspire.Orchestrator.Streaming;
 /// answer does). A violation, or guardrails that cannot be reached, ends the stream with an error event instead of
 /// a finish: the caller never receives a silently invalid answer as complete.
 /// </summary>
-public sealed partial class StreamedAnswerCheck(GuardrailClient guardrails, ILogger<StreamedAnswerCheck> logger)
+public sealed partial class StreamedAnswerCheck(IGuardrailClient guardrails, ILogger<StreamedAnswerCheck> logger)
 {
     /// <returns>Null when the answer may be announced as complete, else why not.</returns>
     public async Task<string?> ProblemAsync(PipelineContext context, CancellationToken cancellationToken)

@@ -12,6 +12,12 @@ internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Co
     /// <summary>Run only these row groups (<c>--only norag,stream</c>: full, norag, stream, exact, checked, semantic); null: all.</summary>
     public IReadOnlySet<string>? Only { get; init; }
 
+    /// <summary>Which router the orchestrator calls (<c>--router fake|service|colocated</c>, <see cref="RouterUnderTest"/>).</summary>
+    public string Router { get; init; } = RouterUnderTest.Fake;
+
+    /// <summary>Which guardrails the orchestrator calls (<c>--guard fake|service|colocated</c>, <see cref="GuardUnderTest"/>).</summary>
+    public string Guard { get; init; } = GuardUnderTest.Fake;
+
     /// <summary>True when the row group <paramref name="row"/> is to run.</summary>
     public bool Runs(string row) => Only is null || Only.Contains(row);
 
@@ -24,6 +30,8 @@ internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Co
         string? orchestrator = null;
         var settings = new List<(string, string)>();
         HashSet<string>? only = null;
+        var router = RouterUnderTest.Fake;
+        var guard = GuardUnderTest.Fake;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -46,13 +54,19 @@ internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Co
                 case "--set" when args[i + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and var at:
                     settings.Add((args[i + 1][..at], args[i + 1][(at + 1)..]));
                     break;
+                case "--router":
+                    router = args[i + 1];
+                    break;
+                case "--guard":
+                    guard = args[i + 1];
+                    break;
                 case "--only":
                     only = [.. args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s, --warmup s, --concurrency 1,16,64, --upstream-ms n, --orchestrator path/Orchestrator.dll, --set Key=Value, --only full,norag,stream,exact,checked,semantic");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s, --warmup s, --concurrency 1,16,64, --upstream-ms n, --orchestrator path/Orchestrator.dll, --set Key=Value, --only full,norag,stream,exact,checked,semantic, --router fake|service|colocated, --guard fake|service|colocated");
             }
         }
-        return new BenchOptions(duration, warmup, concurrency, upstreamMs, orchestrator, settings) { Only = only };
+        return new BenchOptions(duration, warmup, concurrency, upstreamMs, orchestrator, settings) { Only = only, Router = router, Guard = guard };
     }
 }

@@ -26,6 +26,12 @@
 // `--only full,norag,stream,exact,checked,semantic` runs only those rows (e.g. for a profiler attached meanwhile).
 // CPU columns: CPU time per request of the orchestrator, of Redis and of this process (load generator and fakes).
 //
+// `--router service` calls the built RouterService (Release) instead of the fake router, `--router colocated` runs the
+// router's engine inside the orchestrator (Colocation:Router); both route to the fake downstream's OpenAI-compatible
+// /v1/chat/completions (RouterUnderTest.cs), and `service` adds the router process's CPU column. `--guard service`
+// calls the built GuardrailService (Release) instead of the fake guard, `--guard colocated` runs the guard engine inside
+// the orchestrator (Colocation:Guardrails), both on the bench's Redis (GuardUnderTest.cs); `service` adds a guard column.
+//
 //   dotnet run --project bench/OrchestratorBench -c Release -- hops [--duration 3] [--warmup 1] [--concurrency 1,16]
 //
 // measures one internal hop alone instead (HopBench.cs): CPU and allocations per call of a typed client through
@@ -40,6 +46,9 @@ if (args is ["hops", .. var hopArgs])
 var options = BenchOptions.Parse(args);
 await using var redis = await RedisProcess.StartAsync();
 await using var fake = await FakeDownstream.StartAsync(options.UpstreamMs);
+await using var router = await RouterUnderTest.StartAsync(options.Router, fake.Address, redis.ConnectionString);
+await using var guard = await GuardUnderTest.StartAsync(options.Guard, redis.ConnectionString);
+string[] meterNames = ["orch", .. router.Meters.Select(m => m.Name), .. guard.Meters.Select(m => m.Name), "redis", "bench"];
 
 static string Ask(string question, bool stream = false) =>
     $$"""{"model":"default","temperature":0,"max_tokens":256,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"{{question}}"}]}""";
@@ -50,10 +59,10 @@ double peakMiB;
 (string, string)[] withoutRetrieval = [.. ((string[])["validate", "guard-input", "memory", "template", "token-budget", "infer", "guard-output", "format"])
     .Select((step, i) => ($"Pipeline:Tenants:{LoadRun.TenantWithoutRetrieval}:Steps:{i}", step))];
 await using (var orchestrator = await OrchestratorProcess.StartAsync(fake.Address, redis.ConnectionString, options.Orchestrator,
-    [.. withoutRetrieval, .. options.Settings]))
+    [.. withoutRetrieval, .. router.OrchestratorSettings, .. guard.OrchestratorSettings, .. options.Settings]))
 {
     description = orchestrator.Description;
-    (string, Func<TimeSpan>)[] meters = [("orch", orchestrator.CpuTime), ("redis", redis.CpuTime), ("bench", BenchCpu)];
+    (string, Func<TimeSpan>)[] meters = [("orch", orchestrator.CpuTime), .. router.Meters, .. guard.Meters, ("redis", redis.CpuTime), ("bench", BenchCpu)];
     // First, on a process warmed by its own warm-up (as the semantic hit is on its own process): after the c = 64
     // point, the event backlog and the garbage it left would weigh on it.
     var exact = !options.Runs("exact") ? null : await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
@@ -93,12 +102,12 @@ await using (var orchestrator = await OrchestratorProcess.StartAsync(fake.Addres
 if (options.Runs("semantic"))
 {
     await using (var orchestrator = await OrchestratorProcess.StartAsync(fake.Address, redis.ConnectionString, options.Orchestrator,
-        [("Cache:Semantic:Enabled", "true"), .. options.Settings]))
+        [("Cache:Semantic:Enabled", "true"), .. router.OrchestratorSettings, .. guard.OrchestratorSettings, .. options.Settings]))
     {
         string[] courtesy = ["please", "kindly", "hello", "hi"];
         // The plain question is answered (and stored) once; every measured request is a paraphrase of it.
         await LoadRun.SendOnceAsync(orchestrator.Address, Ask("When are invoices due for order bench0x2?"));
-        (string, Func<TimeSpan>)[] meters = [("orch", orchestrator.CpuTime), ("redis", redis.CpuTime), ("bench", BenchCpu)];
+        (string, Func<TimeSpan>)[] meters = [("orch", orchestrator.CpuTime), .. router.Meters, .. guard.Meters, ("redis", redis.CpuTime), ("bench", BenchCpu)];
         var semantic = await LoadRun.RunAsync(orchestrator.Address, fake, 1, options.Warmup, options.Duration,
             (id, i) => Ask($"{courtesy[i % courtesy.Length]} when are invoices due for order {id}?"),
             meters, fixedId: "bench0x2", expectCache: "semantic");
@@ -108,7 +117,9 @@ if (options.Runs("semantic"))
 
 Console.WriteLine($"orchestrator: {description}; fake downstream {fake.Address} (model answers after {options.UpstreamMs} ms); " +
     $"{Environment.ProcessorCount} cores; {options.Duration.TotalSeconds:0.#} s per point after {options.Warmup.TotalSeconds:0.#} s warm-up");
-Console.WriteLine(LoadRun.Header(["orch", "redis", "bench"]));
+Console.WriteLine($"router: {router.Mode}{router.PeakResidentMemory()}");
+Console.WriteLine($"guard: {guard.Mode}" + (guard.PeakResidentMiB() is { } guardMiB ? $"; GuardrailService peak resident memory {guardMiB:F0} MiB" : ""));
+Console.WriteLine(LoadRun.Header(meterNames));
 foreach (var row in rows)
 {
     Console.WriteLine(row);

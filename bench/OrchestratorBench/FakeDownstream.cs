@@ -120,6 +120,7 @@ internal sealed partial class FakeDownstream : IAsyncDisposable
                 $$"""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[{{string.Join(",", embedding.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}}]}],"model":"bench-embedding"}""");
         });
 
+        MapOpenAIChat(app, upstreamMs);
         app.MapGet("/v1/models", (HttpContext context) => WriteAsync(context,
             [new ModelDescriptor("default", "route", "", null, 128_000, 4_096), new ModelDescriptor(Deployment, "deployment", "fake", "bench", 128_000, 4_096)],
             ContractsJsonContext.Default.IReadOnlyListModelDescriptor));

@@ -5,8 +5,7 @@ using System.Text.Json;
 namespace AiAspire.Integration.Tests;
 
 /// <summary>Feedback flows from the public API over the bus into the worker's per-model comparison.</summary>
-[Collection(PlatformCollection.Name)]
-public sealed class FeedbackLoopTests(PlatformFixture platform)
+public abstract class FeedbackLoopTests(IWholePlatform platform)
 {
     [Fact]
     public async Task ThumbsUpOnAnAnswer_ShowsInTheModelComparison()
@@ -47,3 +46,7 @@ public sealed class FeedbackLoopTests(PlatformFixture platform)
         return 0;
     }
 }
+
+/// <summary><see cref="FeedbackLoopTests"/> with the guard and the router as services of their own.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class FeedbackLoopThroughServicesTests(PlatformFixture platform) : FeedbackLoopTests(platform);

@@ -6,8 +6,7 @@ using OpenAI.Chat;
 namespace AiAspire.Integration.Tests;
 
 /// <summary>The official OpenAI .NET SDK talks to the platform through the gateway as if it were OpenAI.</summary>
-[Collection(PlatformCollection.Name)]
-public sealed class OpenAICompatibilityTests(PlatformFixture platform)
+public abstract class OpenAICompatibilityTests(IWholePlatform platform)
 {
     private ChatClient Chat(string model) =>
         new OpenAIClient(
@@ -59,3 +58,7 @@ public sealed class OpenAICompatibilityTests(PlatformFixture platform)
         Assert.True(usage!.OutputTokenCount > 0);
     }
 }
+
+/// <summary><see cref="OpenAICompatibilityTests"/> with the guard and the router as services of their own.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class OpenAICompatibilityThroughServicesTests(PlatformFixture platform) : OpenAICompatibilityTests(platform);

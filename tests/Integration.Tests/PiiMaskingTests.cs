@@ -7,8 +7,7 @@ using AiAspire.TestKit;
 namespace AiAspire.Integration.Tests;
 
 /// <summary>Masked values never reach a model, asserted at the model's own door, and come back in the answer.</summary>
-[Collection(PlatformCollection.Name)]
-public sealed class PiiMaskingTests(PlatformFixture platform)
+public abstract class PiiMaskingTests(IWholePlatform platform)
 {
     [Fact]
     public async Task EmailInPrompt_NeverReachesTheModel_AndIsRestoredInTheAnswer()
@@ -19,7 +18,7 @@ public sealed class PiiMaskingTests(PlatformFixture platform)
 
         var response = await client.PostAsJsonAsync("/v1/chat/completions", new
         {
-            model = PlatformFixture.FakeDeployment,
+            model = WholeApp.FakeDeployment,
             messages = new[] { new { role = "user", content = prompt } },
         });
         var body = await response.Content.ReadAsStringAsync();
@@ -32,7 +31,7 @@ public sealed class PiiMaskingTests(PlatformFixture platform)
 
         var answer = JsonDocument.Parse(body).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
         Assert.Equal(FakeOpenAIServer.ReplyTo(prompt), answer);
-        Assert.Equal(PlatformFixture.FakeDeployment, response.Headers.GetValues("x-aiaspire-model").Single());
+        Assert.Equal(WholeApp.FakeDeployment, response.Headers.GetValues("x-aiaspire-model").Single());
     }
 
     [Fact]
@@ -47,7 +46,7 @@ public sealed class PiiMaskingTests(PlatformFixture platform)
         {
             Content = JsonContent.Create(new
             {
-                model = PlatformFixture.FakeDeployment,
+                model = WholeApp.FakeDeployment,
                 stream = true,
                 messages = new[] { new { role = "user", content = prompt } },
             }),
@@ -91,3 +90,7 @@ public sealed class PiiMaskingTests(PlatformFixture platform)
         Assert.Contains("<EMAIL_1>", upstreamBody);
     }
 }
+
+/// <summary><see cref="PiiMaskingTests"/> with the guard and the router as services of their own.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class PiiMaskingThroughServicesTests(PlatformFixture platform) : PiiMaskingTests(platform);

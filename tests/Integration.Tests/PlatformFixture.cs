@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using AiAspire.TestKit;
@@ -9,7 +8,7 @@ namespace AiAspire.Integration.Tests;
 /// The whole platform in the local profile (redis-server as a process), started once for the collection, with a
 /// fake OpenAI-compatible upstream configured in the router as the deployment <see cref="FakeDeployment"/>.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public sealed class PlatformFixture : IAsyncLifetime, IWholePlatform
 {
     public const string DevApiKey = "sk-aiaspire-dev";
     public const string FakeDeployment = WholeApp.FakeDeployment;
@@ -44,15 +43,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public HttpClient CreateServiceClient(string resource) => _app!.CreateHttpClient(resource);
 
     /// <summary>A client for the gateway; with <paramref name="apiKey"/> it authenticates as that key.</summary>
-    public HttpClient CreateClient(string? apiKey = DevApiKey)
-    {
-        var client = new HttpClient { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(120) };
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        }
-        return client;
-    }
+    public HttpClient CreateClient(string? apiKey = DevApiKey) => WholeApp.CreateClient(GatewayAddress, apiKey, TimeSpan.FromSeconds(120));
 }
 
 [CollectionDefinition(Name)]

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -65,6 +68,72 @@ internal static class WholeApp
         await app.StartAsync(cancellationToken);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cancellationToken);
         return app;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="services"/> listen on fixed ports of their own, unproxied: DCP's proxy would hold a
+    /// caller's connection while such a service is down (waiting for it to come back) instead of refusing it, as a
+    /// dead service's address does in production.
+    /// </summary>
+    public static void Unproxied(IDistributedApplicationTestingBuilder builder, params ReadOnlySpan<string> services)
+    {
+        foreach (var service in services)
+        {
+            var port = LoopbackPorts.Reserve();
+            builder.CreateResourceBuilder<ProjectResource>(service)
+                .WithEndpoint("http", endpoint => (endpoint.IsProxied, endpoint.Port, endpoint.TargetPort) = (false, port, port));
+        }
+    }
+
+    /// <summary>A client for <paramref name="address"/>; with <paramref name="apiKey"/> it authenticates as that key.</summary>
+    public static HttpClient CreateClient(Uri address, string? apiKey, TimeSpan timeout)
+    {
+        var client = new HttpClient { BaseAddress = address, Timeout = timeout };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+        return client;
+    }
+
+    /// <summary>
+    /// Kills <paramref name="resource"/>'s service process without warning, as a crash would, and waits until Aspire
+    /// sees it exited. The process is the child of the <c>dotnet run</c> Aspire started (its <c>executable.pid</c>)
+    /// that carries the service's name; <c>dotnet run</c> then exits by itself. Not the stop command: DCP gives a
+    /// stopping process about 12 s and, on a loaded machine, reports failure and leaves the resource half-stopped.
+    /// </summary>
+    public static async Task KillAsync(DistributedApplication app, string resource, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out var current), $"{resource} is not in the app model.");
+        var pid = Convert.ToString(current.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value, CultureInfo.InvariantCulture);
+        Assert.True(int.TryParse(pid, out var launcher), $"{resource} has no process id (state {current.Snapshot.State?.Text}).");
+
+        var services = Process.GetProcesses()
+            .Where(p => string.Equals(p.ProcessName, resource, StringComparison.OrdinalIgnoreCase) && ParentOf(p.Id) == launcher)
+            .ToList();
+        Assert.True(services.Count == 1, $"{resource}: expected one service process under dotnet run {launcher}, found {services.Count}.");
+        using (var service = services[0])
+        {
+            service.Kill();
+        }
+        await app.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, deadline.Token);
+    }
+
+    /// <summary>The parent process id, from /proc (Linux, where these tests run); 0 when the process is gone.</summary>
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>Stops the app and the upstream, and deletes the data folder.</summary>

@@ -8,7 +8,7 @@ namespace AiAspire.Orchestrator.Pipeline.Steps;
 
 /// <summary>Masks PII before anything leaves for a model; fails closed when the guardrails cannot be reached.</summary>
 public sealed partial class GuardInputStep(
-    GuardrailClient guardrails, GuardPolicyVersions policyVersions, IHttpContextAccessor http, ILogger<GuardInputStep> logger) : IPipelineStep
+    IGuardrailClient guardrails, GuardPolicyVersions policyVersions, IHttpContextAccessor http, ILogger<GuardInputStep> logger) : IPipelineStep
 {
     public string Name => "guard-input";
 

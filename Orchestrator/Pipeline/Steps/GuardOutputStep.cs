@@ -22,7 +22,7 @@ namespace AiAspire.Orchestrator.Pipeline.Steps;
 /// reached fail closed the same way.
 /// </remarks>
 public sealed partial class GuardOutputStep(
-    GuardrailClient guardrails, GuardPolicyVersions policyVersions, IOptionsMonitor<OutputGuardOptions> options, IHttpContextAccessor http,
+    IGuardrailClient guardrails, GuardPolicyVersions policyVersions, IOptionsMonitor<OutputGuardOptions> options, IHttpContextAccessor http,
     ILogger<GuardOutputStep> logger) : IPipelineStep
 {
     public string Name => "guard-output";

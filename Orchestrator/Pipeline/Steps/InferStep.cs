@@ -5,7 +5,7 @@ using AiAspire.Orchestrator.Clients;
 namespace AiAspire.Orchestrator.Pipeline.Steps;
 
 /// <summary>Asks the router for the answer (or the stream of it). An unknown model is the caller's 404; the rest is a 502.</summary>
-public sealed partial class InferStep(RouterClient router, ILogger<InferStep> logger) : IPipelineStep
+public sealed partial class InferStep(IRouterClient router, ILogger<InferStep> logger) : IPipelineStep
 {
     public string Name => "infer";
 

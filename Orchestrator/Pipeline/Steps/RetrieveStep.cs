@@ -13,7 +13,7 @@ namespace AiAspire.Orchestrator.Pipeline.Steps;
 /// be checked, the request goes on without context, and the event and the response header
 /// <see cref="RetrievalHeader"/> (<c>unavailable</c> or <c>unchecked</c>) say so.
 /// </summary>
-public sealed partial class RetrieveStep(RagClient rag, GuardrailClient guardrails, IHttpContextAccessor http, ILogger<RetrieveStep> logger) : IPipelineStep
+public sealed partial class RetrieveStep(RagClient rag, IGuardrailClient guardrails, IHttpContextAccessor http, ILogger<RetrieveStep> logger) : IPipelineStep
 {
     public const string RetrievalHeader = "x-aiaspire-retrieval";
 

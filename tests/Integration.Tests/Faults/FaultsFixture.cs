@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -60,15 +59,8 @@ public sealed class FaultsFixture : IAsyncLifetime
                 .WithEnvironment($"Gateway__Keys__{tenant}__Scopes__2", "ingest")
                 .WithEnvironment($"Gateway__Keys__{tenant}__Scopes__3", "retrieve");
         }
-        // The services killed here listen on their own fixed ports, unproxied: DCP's proxy would hold a caller's
-        // connection while the service is down (waiting for it to come back) instead of refusing it, as a dead
-        // service's address does in production.
-        foreach (var service in (ReadOnlySpan<string>)["guardrailservice", "ragservice", "routerservice"])
-        {
-            var port = LoopbackPorts.Reserve();
-            builder.CreateResourceBuilder<ProjectResource>(service)
-                .WithEndpoint("http", endpoint => (endpoint.IsProxied, endpoint.Port, endpoint.TargetPort) = (false, port, port));
-        }
+        // The services killed here listen on their own fixed ports, unproxied (see WholeApp.Unproxied).
+        WholeApp.Unproxied(builder, "guardrailservice", "ragservice", "routerservice");
         foreach (var publisher in (ReadOnlySpan<string>)["orchestrator", "feedbackworker"])
         {
             builder.CreateResourceBuilder<ProjectResource>(publisher)
@@ -94,12 +86,8 @@ public sealed class FaultsFixture : IAsyncLifetime
     public Task DisposeAsync() => WholeApp.DisposeAsync(_app, Upstream, _dataPath);
 
     /// <summary>A gateway client authenticated as <paramref name="tenant"/>'s key (one of <see cref="Tenants"/>), or the dev key.</summary>
-    public HttpClient CreateClient(string? tenant = null)
-    {
-        var client = new HttpClient { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(100) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant is null ? DevApiKey : _keys[tenant]);
-        return client;
-    }
+    public HttpClient CreateClient(string? tenant = null) =>
+        WholeApp.CreateClient(GatewayAddress, tenant is null ? DevApiKey : _keys[tenant], TimeSpan.FromSeconds(100));
 
     /// <summary>The size of <paramref name="publisher"/>'s spill file (events written to disk while the bus was down).</summary>
     public long SpilledBytes(string publisher)
@@ -120,45 +108,8 @@ public sealed class FaultsFixture : IAsyncLifetime
         await _app.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, timeout.Token);
     }
 
-    /// <summary>
-    /// Kills <paramref name="resource"/>'s service process without warning, as a crash would, and waits until Aspire
-    /// sees it exited. The process is the child of the <c>dotnet run</c> Aspire started (its <c>executable.pid</c>)
-    /// that carries the service's name; <c>dotnet run</c> then exits by itself. Not the stop command: DCP gives a
-    /// stopping process about 12 s and, on a loaded machine, reports failure and leaves the resource half-stopped.
-    /// </summary>
-    public async Task KillAsync(string resource)
-    {
-        using var timeout = new CancellationTokenSource(RestartTimeout);
-        Assert.True(_app!.ResourceNotifications.TryGetCurrentState(resource, out var current), $"{resource} is not in the app model.");
-        var pid = Convert.ToString(current.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(int.TryParse(pid, out var launcher), $"{resource} has no process id (state {current.Snapshot.State?.Text}).");
-
-        var services = System.Diagnostics.Process.GetProcesses()
-            .Where(p => string.Equals(p.ProcessName, resource, StringComparison.OrdinalIgnoreCase) && ParentOf(p.Id) == launcher)
-            .ToList();
-        Assert.True(services.Count == 1, $"{resource}: expected one service process under dotnet run {launcher}, found {services.Count}.");
-        using (var service = services[0])
-        {
-            service.Kill();
-        }
-        await _app.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, timeout.Token);
-    }
-
-    /// <summary>The parent process id, from /proc (Linux, where these tests run); 0 when the process is gone.</summary>
-    private static int ParentOf(int pid)
-    {
-        try
-        {
-            // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
+    /// <summary>Kills <paramref name="resource"/>'s service process, as a crash would (see <see cref="WholeApp.KillAsync"/>).</summary>
+    public Task KillAsync(string resource) => WholeApp.KillAsync(_app!, resource, RestartTimeout);
 
     /// <summary>Starts <paramref name="resource"/> again with Aspire's start command and waits until it is healthy.</summary>
     public async Task StartAsync(string resource)

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Aspire.Hosting;
@@ -55,15 +54,7 @@ public sealed class ScaleOutFixture : IAsyncLifetime
     public Task DisposeAsync() => WholeApp.DisposeAsync(_app, Upstream, _dataPath);
 
     /// <summary>A client for the gateway's shared address, or for one replica's own.</summary>
-    public static HttpClient CreateClient(Uri address, string? apiKey)
-    {
-        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        }
-        return client;
-    }
+    public static HttpClient CreateClient(Uri address, string? apiKey) => WholeApp.CreateClient(address, apiKey, TimeSpan.FromSeconds(120));
 
     /// <summary>
     /// A client straight to one orchestrator replica, carrying the identity headers the gateway would set, signed

@@ -41,7 +41,7 @@ internal static class GuardRequestValidator
             : null;
     }
 
-    public static string? Validate(GuardOutputBody request, GuardLimitsOptions limits)
+    public static string? Validate(GuardOutputRequest request, GuardLimitsOptions limits)
     {
         if (request.Text is null)
         {
