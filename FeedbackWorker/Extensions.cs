@@ -13,12 +13,7 @@ public static class Extensions
     /// <summary>Redis (read models and the bus), the event consumers that project into it, and the quality read side.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        // Redis tracing only when traces are exported (ServiceDefaults' rule). Otherwise Aspire's Redis instrumentation
-        // still profiles every command and keeps it, arguments included, until its 10 s flush turns it into a span
-        // nobody exports. Those commands outlive gen0 and pile up in gen1/gen2: at 1,000 requests/s the live heap was
-        // 17.9 MiB (2.4 without) and RSS went 141 -> 284 MiB in 100 s (flat ~110 without); bench/EventBusBench worker --heap.
-        builder.AddRedisClient("cache", settings =>
-            settings.DisableTracing |= string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]));
+        builder.AddRedisClient("cache"); // traced only when telemetry is exported (ServiceDefaults.AddQuietDefaults)
         builder.AddEventBus();
         builder.AddEventHandler<InferenceCompleted, InferenceProjection>("feedbackworker");
         builder.AddEventHandler<FeedbackSubmitted, FeedbackProjection>("feedbackworker");

@@ -143,4 +143,24 @@ public sealed class InternalCallsTests : IAsyncLifetime
         Assert.NotNull(host.Services.GetService<TracerProvider>());
         Assert.NotNull(host.Services.GetService<MeterProvider>());
     }
+
+    [Fact]
+    public void WithoutOtlpEndpoint_RedisClientsDoNotTrace_UnlessConfiguredTo()
+    {
+        using var quiet = Host();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new(Extensions.RedisTracingOffSetting, "false")]);
+        builder.AddServiceDefaults();
+
+        Assert.Equal("true", quiet.Services.GetRequiredService<IConfiguration>()[Extensions.RedisTracingOffSetting]);
+        Assert.Equal("false", builder.Configuration[Extensions.RedisTracingOffSetting]);
+    }
+
+    [Fact]
+    public void WithOtlpEndpoint_RedisClientsTrace()
+    {
+        using var host = Host(otlpEndpoint: "http://127.0.0.1:4317");
+
+        Assert.Null(host.Services.GetRequiredService<IConfiguration>()[Extensions.RedisTracingOffSetting]);
+    }
 }
