@@ -36,10 +36,29 @@ public sealed class ColocatedRouterClient(RouterEngine engine) : IRouterClient, 
         }
     }
 
-    public Task<IAsyncEnumerable<CompletionStreamEvent>> StreamAsync(string tenant, CompletionRequest request, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Returns once the router's first event is in, as over HTTP, where RouterService's response (its headers) arrives
+    /// with its first event: the pipeline's <c>infer</c> stage then measures the same thing in both modes (the time to
+    /// the model's first event), and a fault before that event is RouterService's 500.
+    /// </remarks>
+    public async Task<IAsyncEnumerable<CompletionStreamEvent>> StreamAsync(string tenant, CompletionRequest request, CancellationToken cancellationToken)
     {
         var (plan, prepared) = Plan(tenant, RouterClient.WithNeeds(request) with { Stream = true });
-        return Task.FromResult(Events(plan, prepared, cancellationToken));
+        var events = engine.StreamAsync(plan, prepared, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            var any = await events.MoveNextAsync();
+            return Events(events, any, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            await events.DisposeAsync();
+            if (IsFault(ex, cancellationToken))
+            {
+                throw Faulted(ex);
+            }
+            throw;
+        }
     }
 
     public Task<IReadOnlyList<ModelDescriptor>> ListModelsAsync(string tenant, CancellationToken cancellationToken) =>
@@ -71,27 +90,27 @@ public sealed class ColocatedRouterClient(RouterEngine engine) : IRouterClient, 
     }
 
     /// <summary>
-    /// The router's events as it yields them. The router reports every failure as an event; anything else it throws is a
-    /// fault that over HTTP would have cut the stream, and is reported the way a cut stream is.
+    /// The router's events as it yields them, from the first one <see cref="StreamAsync"/> already read (when
+    /// <paramref name="any"/>). The router reports every failure as an event; anything else it throws is a fault that
+    /// over HTTP would have cut the stream, and is reported the way a cut stream is.
     /// </summary>
     private async IAsyncEnumerable<CompletionStreamEvent> Events(
-        RoutePlan plan, CompletionRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerator<CompletionStreamEvent> events, bool any, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var events = engine.StreamAsync(plan, request, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
+        await using (events)
         {
-            try
+            while (any)
             {
-                if (!await events.MoveNextAsync())
+                yield return events.Current;
+                try
                 {
-                    yield break;
+                    any = await events.MoveNextAsync();
+                }
+                catch (Exception ex) when (IsFault(ex, cancellationToken))
+                {
+                    throw new DownstreamException(Service, null, $"The stream from {Service} broke: {ex.Message}", inner: ex);
                 }
             }
-            catch (Exception ex) when (IsFault(ex, cancellationToken))
-            {
-                throw new DownstreamException(Service, null, $"The stream from {Service} broke: {ex.Message}", inner: ex);
-            }
-            yield return events.Current;
         }
     }
 
