@@ -23,19 +23,8 @@ public sealed class ColocatedGuardrailClient(GuardEngine engine) : IGuardrailCli
 {
     public string? CurrentPolicyVersion => engine.PolicyVersion;
 
-    public async Task<GuardInputResponse> CheckInputAsync(string tenant, GuardInputRequest request, CancellationToken cancellationToken)
-    {
-        GuardResult<GuardInputResponse> result;
-        try
-        {
-            result = await engine.CheckInputAsync(tenant, request, cancellationToken);
-        }
-        catch (Exception ex) when (IsFault(ex, cancellationToken))
-        {
-            throw Fault(ex);
-        }
-        return Verdict(result);
-    }
+    public Task<GuardInputResponse> CheckInputAsync(string tenant, GuardInputRequest request, CancellationToken cancellationToken) =>
+        VerdictAsync(() => engine.CheckInputAsync(tenant, request, cancellationToken), cancellationToken);
 
     public Task<GuardDocumentsResponse> CheckDocumentsAsync(string tenant, GuardDocumentsRequest request, CancellationToken cancellationToken)
     {
@@ -55,12 +44,16 @@ public sealed class ColocatedGuardrailClient(GuardEngine engine) : IGuardrailCli
         return result.Problem is { } refused ? Task.FromException<GuardDocumentsResponse>(Refusal(refused)) : Task.FromResult(result.Value!);
     }
 
-    public async Task<GuardOutputResponse> CheckOutputAsync(string tenant, GuardOutputRequest request, CancellationToken cancellationToken)
+    public Task<GuardOutputResponse> CheckOutputAsync(string tenant, GuardOutputRequest request, CancellationToken cancellationToken) =>
+        VerdictAsync(() => engine.CheckOutputAsync(tenant, request, cancellationToken), cancellationToken);
+
+    /// <summary>The engine's verdict, its refusal as the exception the HTTP client raises, a fault as a guard 500.</summary>
+    private static async Task<T> VerdictAsync<T>(Func<Task<GuardResult<T>>> check, CancellationToken cancellationToken) where T : class
     {
-        GuardResult<GuardOutputResponse> result;
+        GuardResult<T> result;
         try
         {
-            result = await engine.CheckOutputAsync(tenant, request, cancellationToken);
+            result = await check();
         }
         catch (Exception ex) when (IsFault(ex, cancellationToken))
         {
