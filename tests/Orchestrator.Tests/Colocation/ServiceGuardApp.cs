@@ -1,11 +1,7 @@
 extern alias guardrailservice;
 
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AiAspire.Orchestrator.Tests.Colocation;
 
@@ -23,9 +19,7 @@ public sealed class ServiceGuardApp : GuardModeApp
                 .UseSetting("Logging:LogLevel:Default", "Warning");
             ConfigureGuardEngine(builder);
         });
-        _guardrails.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _guardrails.StartServer();
-        _guardrailsAddress = _guardrails.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        _guardrailsAddress = _guardrails.StartOnLoopback();
         return Task.CompletedTask;
     }
 

@@ -1,11 +1,7 @@
 extern alias routerservice;
 
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AiAspire.Orchestrator.Tests.Colocation;
 
@@ -24,10 +20,7 @@ public sealed class ServiceRouterApp : RouterModeApp
                 builder.UseSetting(key, value);
             }
         });
-        _router.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _router.StartServer();
-        var address = _router.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        orchestrator["services:routerservice:http:0"] = address.TrimEnd('/');
+        orchestrator["services:routerservice:http:0"] = _router.StartOnLoopback();
         return Task.CompletedTask;
     }
 
