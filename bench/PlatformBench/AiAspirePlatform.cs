@@ -61,7 +61,10 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
     public static string Deployment(FakeUpstream upstream) =>
         "bench-" + ((int)upstream.Delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
 
-    /// <param name="serviceEnvironment">Set on every service process after AppHost's own variables (e.g. runtime knobs to compare).</param>
+    /// <param name="serviceEnvironment">
+    /// Set on every service process after AppHost's own variables (e.g. runtime knobs to compare); a name written
+    /// <c>resource:NAME</c> is set on that resource alone.
+    /// </param>
     /// <param name="unproxied">
     /// Services listen on the addresses their callers use, instead of behind Aspire's DCP proxy (one TCP hop and the
     /// proxy's CPU less on each of the request's hops).
@@ -146,9 +149,14 @@ internal sealed class AiAspirePlatform : IAsyncDisposable
                 {
                     context.EnvironmentVariables.Remove(variable);
                 }
-                foreach (var (name, value) in serviceEnvironment)
+                foreach (var (key, value) in serviceEnvironment)
                 {
-                    context.EnvironmentVariables[name] = value;
+                    // "resource:NAME" is for that service alone; a plain NAME for every service.
+                    var (only, name) = key.Split(':', 2) is [var resource, var variable] ? (resource, variable) : (null, key);
+                    if (only is null || only == service.Name)
+                    {
+                        context.EnvironmentVariables[name] = value;
+                    }
                 }
             });
         }

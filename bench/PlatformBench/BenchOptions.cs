@@ -33,7 +33,8 @@ internal sealed record BenchOptions(
                               (one layout: services unless --topology colocated)
           --soak-minutes M    soak length (default 10)
           --soak-rate R       requests per second during the soak (default 200)
-          --service-env N=V   an environment variable for every AiAspire service (repeatable), to compare settings
+          --service-env N=V   an environment variable for every AiAspire service (repeatable), to compare settings;
+                      R:N=V sets it on resource R alone (e.g. gateway:DOTNET_gcServer=1)
           --unproxied         services reached directly, not through Aspire's DCP proxies (one hop less per call)
         Smoke run: --duration 2 --warmup 1 --concurrency 1,16
         """;

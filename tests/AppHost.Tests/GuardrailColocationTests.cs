@@ -13,7 +13,7 @@ public sealed class GuardrailColocationTests
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Infrastructure:Mode=containers"]);
 
-        var environment = await ResourceEnvironment.OfAsync(Resource(builder, "orchestrator"), DistributedApplicationOperation.Publish);
+        var environment = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "orchestrator"), DistributedApplicationOperation.Publish);
 
         Assert.False(environment.ContainsKey("Colocation__Guardrails"));
         Assert.Contains("services__guardrailservice__http__0", environment.Keys);
@@ -24,13 +24,13 @@ public sealed class GuardrailColocationTests
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             ["--Infrastructure:Mode=containers", $"--{GuardrailColocation.Setting}=true"]);
-        var guardrails = builder.CreateResourceBuilder((ProjectResource)Resource(builder, "guardrailservice"));
+        var guardrails = builder.CreateResourceBuilder((ProjectResource)ResourceEnvironment.Named(builder, "guardrailservice"));
         guardrails.WithEnvironment("Guardrails__Policy__Tenants__bank__Pii__IBAN", "Block")
             .WithEnvironment("Guardrails__Limits__MaxCharacters", "50000")
             .WithEnvironment("Unrelated__Setting", "guard-only");
 
-        var orchestrator = await ResourceEnvironment.OfAsync(Resource(builder, "orchestrator"), DistributedApplicationOperation.Publish);
-        var guard = await ResourceEnvironment.OfAsync(Resource(builder, "guardrailservice"), DistributedApplicationOperation.Publish);
+        var orchestrator = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "orchestrator"), DistributedApplicationOperation.Publish);
+        var guard = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "guardrailservice"), DistributedApplicationOperation.Publish);
 
         Assert.Equal("true", orchestrator["Colocation__Guardrails"]);
         Assert.Equal("Block", orchestrator["Guardrails__Policy__Tenants__bank__Pii__IBAN"]);
@@ -42,5 +42,4 @@ public sealed class GuardrailColocationTests
         Assert.Contains(builder.Resources, r => r.Name == "guardrailservice");
     }
 
-    private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) => builder.Resources.Single(r => r.Name == name);
 }

@@ -1,10 +1,14 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 
 namespace AiAspire.AppHost.Tests;
 
 internal static class ResourceEnvironment
 {
+    /// <summary>The model's resource of that name.</summary>
+    public static IResource Named(IDistributedApplicationTestingBuilder builder, string name) => builder.Resources.Single(r => r.Name == name);
+
     /// <summary>A resource's environment as the given operation would see it, without starting anything.</summary>
     public static async Task<Dictionary<string, string>> OfAsync(IResource resource, DistributedApplicationOperation operation)
     {

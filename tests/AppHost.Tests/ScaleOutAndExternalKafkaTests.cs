@@ -15,7 +15,7 @@ public sealed class ScaleOutAndExternalKafkaTests
 
         foreach (var name in new[] { "gateway", "orchestrator" })
         {
-            Assert.Equal(1, Resource(builder, name).GetReplicaCount());
+            Assert.Equal(1, ResourceEnvironment.Named(builder, name).GetReplicaCount());
         }
     }
 
@@ -25,12 +25,12 @@ public sealed class ScaleOutAndExternalKafkaTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             ["--Infrastructure:Mode=containers", "--Gateway:Replicas=3", "--Orchestrator:Replicas=2"]);
 
-        Assert.Equal(3, Resource(builder, "gateway").GetReplicaCount());
-        Assert.Equal(2, Resource(builder, "orchestrator").GetReplicaCount());
-        Assert.All(new[] { "ragservice", "routerservice", "guardrailservice", "feedbackworker" }, name => Assert.Equal(1, Resource(builder, name).GetReplicaCount()));
+        Assert.Equal(3, ResourceEnvironment.Named(builder, "gateway").GetReplicaCount());
+        Assert.Equal(2, ResourceEnvironment.Named(builder, "orchestrator").GetReplicaCount());
+        Assert.All(new[] { "ragservice", "routerservice", "guardrailservice", "feedbackworker" }, name => Assert.Equal(1, ResourceEnvironment.Named(builder, name).GetReplicaCount()));
 
         // Replicas share one endpoint through Aspire's proxy: the fixed public port belongs to the proxy, each replica gets its own.
-        var http = Resource(builder, "gateway").Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
+        var http = ResourceEnvironment.Named(builder, "gateway").Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
         Assert.True(http.IsProxied);
         Assert.True(http.IsExternal);
         Assert.Equal(8080, http.Port);
@@ -66,7 +66,7 @@ public sealed class ScaleOutAndExternalKafkaTests
 
         foreach (var service in new[] { "orchestrator", "feedbackworker" })
         {
-            var environment = await ResourceEnvironment.OfAsync(Resource(builder, service), DistributedApplicationOperation.Publish);
+            var environment = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, service), DistributedApplicationOperation.Publish);
             Assert.Equal("{events.connectionString}", environment["ConnectionStrings__events"]);
             Assert.Equal("SaslSsl", environment["EventBus__Kafka__SecurityProtocol"]);
             Assert.Equal("Plain", environment["EventBus__Kafka__SaslMechanism"]);
@@ -76,7 +76,7 @@ public sealed class ScaleOutAndExternalKafkaTests
         }
         foreach (var service in new[] { "gateway", "ragservice", "routerservice", "guardrailservice" })
         {
-            var environment = await ResourceEnvironment.OfAsync(Resource(builder, service), DistributedApplicationOperation.Publish);
+            var environment = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, service), DistributedApplicationOperation.Publish);
             Assert.DoesNotContain(environment.Keys, k => k.StartsWith("EventBus__Kafka__", StringComparison.Ordinal) || k == "ConnectionStrings__events");
         }
     }
@@ -92,14 +92,13 @@ public sealed class ScaleOutAndExternalKafkaTests
         ]);
 
         Assert.DoesNotContain(builder.Resources, r => r.Name.StartsWith("events-sasl-", StringComparison.Ordinal));
-        var environment = await ResourceEnvironment.OfAsync(Resource(builder, "orchestrator"), DistributedApplicationOperation.Publish);
+        var environment = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "orchestrator"), DistributedApplicationOperation.Publish);
         Assert.Equal("Ssl", environment["EventBus__Kafka__SecurityProtocol"]);
         Assert.Equal("/etc/ssl/certs/ca-certificates.crt", environment["EventBus__Kafka__SslCaLocation"]);
         Assert.Equal("3", environment["EventBus__Kafka__ReplicationFactor"]);
         Assert.False(environment.ContainsKey("EventBus__Kafka__SaslPassword"));
     }
 
-    private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) => builder.Resources.Single(r => r.Name == name);
 
     private static string Flatten(Exception error) =>
         error is AggregateException aggregate ? string.Join(" ", aggregate.InnerExceptions.Select(Flatten)) : error.ToString();
