@@ -162,12 +162,12 @@ public sealed class ServiceGuardModeTests(ServiceGuardApp app) : GuardModeTests(
 {
     [Fact]
     public void TheGuardrails_AreCalledOverHttp() =>
-        Assert.IsType<GuardrailClient>(app.Orchestrator.Services.GetRequiredService<IGuardrailClient>());
+        Assert.IsType<GuardrailClient>(app.Factory.Services.GetRequiredService<IGuardrailClient>());
 }
 
 public sealed class ColocatedGuardModeTests(ColocatedGuardApp app) : GuardModeTests(app), IClassFixture<ColocatedGuardApp>
 {
     [Fact]
     public void TheGuardrails_RunInTheOrchestratorsProcess() =>
-        Assert.IsType<ColocatedGuardrailClient>(app.Orchestrator.Services.GetRequiredService<IGuardrailClient>());
+        Assert.IsType<ColocatedGuardrailClient>(app.Factory.Services.GetRequiredService<IGuardrailClient>());
 }

@@ -1,29 +1,31 @@
+extern alias routerservice;
+
 using System.Globalization;
 using System.Net;
-using AiAspire.Contracts;
+using AiAspire.Orchestrator.Colocation;
 using AiAspire.Orchestrator.Tests.Fakes;
 using AiAspire.TestKit;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AiAspire.Orchestrator.Tests.Colocation;
 
 /// <summary>
-/// The real orchestrator and the real router (RouterService over HTTP, or its engine in the orchestrator's process),
-/// with one router configuration for both: deployments on fake OpenAI-compatible upstreams on 127.0.0.1
-/// (<c>echo</c> and <c>backup</c> answer, <c>broken</c> always fails with 500, <c>tiny</c> has a 64-token window,
-/// <c>cut</c> breaks its streams after two chunks) and
+/// The real orchestrator and the real router (RouterService over HTTP, or, when <paramref name="colocated"/>, its engine
+/// in the orchestrator's process), with one router configuration for both: deployments on fake OpenAI-compatible
+/// upstreams on 127.0.0.1 (<c>echo</c> and <c>backup</c> answer, <c>broken</c> always fails with 500, <c>tiny</c> has a
+/// 64-token window, <c>cut</c> breaks its streams after two chunks) and
 /// the priority routes <c>resilient</c> (broken, then backup) and <c>doomed</c> (broken only). Guardrails and RAG are
 /// the usual fakes; the event bus is on a throwaway redis-server, which the router shares.
 /// </summary>
-public abstract class RouterModeApp : IAsyncLifetime
+public abstract class RouterModeApp(bool colocated) : OrchestratorFixture
 {
     public const string ApiKey = "sk-test-colocation";
     public const int TinyContextWindow = 64;
     public const decimal EchoInputPricePer1M = 2m;
     public const decimal EchoOutputPricePer1M = 8m;
 
-    public RedisServer Redis { get; } = new();
+    private string _routerAddress = "";
+
     public FakeGuardrailService Guardrails { get; } = new();
     public FakeRagService Rag { get; } = new();
     public FakeOpenAIServer Echo { get; } = new();
@@ -31,54 +33,31 @@ public abstract class RouterModeApp : IAsyncLifetime
     public FakeOpenAIServer Broken { get; } = new() { FailWith = HttpStatusCode.InternalServerError };
     public CutStreamServer Cut { get; } = new();
 
-    public WebApplicationFactory<Program> Orchestrator { get; private set; } = null!;
+    protected override IEnumerable<(string Service, FakeService Fake)> Fakes => [("guardrailservice", Guardrails), ("ragservice", Rag)];
 
-    private readonly string _spillPath = Path.Combine(Path.GetTempPath(), "aiaspire-colocation-tests-" + Guid.NewGuid().ToString("N"));
+    protected override IEnumerable<IAsyncLifetime> Upstreams => [Echo, Backup, Broken, Cut];
 
-    /// <summary>Starts the router its own way and adds what the orchestrator needs to reach it.</summary>
-    protected abstract Task StartRouterAsync(IReadOnlyDictionary<string, string> router, Dictionary<string, string> orchestrator);
+    protected override TimeSpan ClientTimeout => TimeSpan.FromSeconds(60);
 
-    public async Task InitializeAsync()
+    protected override void StartServices()
     {
-        await Task.WhenAll(Redis.InitializeAsync(), Guardrails.InitializeAsync(), Rag.InitializeAsync(),
-            Echo.InitializeAsync(), Backup.InitializeAsync(), Broken.InitializeAsync(), Cut.InitializeAsync());
-        var orchestrator = new Dictionary<string, string>
+        if (!colocated)
         {
-            ["ConnectionStrings:cache"] = Redis.ConnectionString,
-            ["services:guardrailservice:http:0"] = Guardrails.Address,
-            ["services:ragservice:http:0"] = Rag.Address,
-            ["EventBus:MaxRetryDelay"] = "00:00:01",
-            ["EventBus:SpillPath"] = _spillPath,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        await StartRouterAsync(RouterSettings(), orchestrator);
-        Orchestrator = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            foreach (var (key, value) in orchestrator)
-            {
-                builder.UseSetting(key, value);
-            }
-        });
-        _ = Orchestrator.Server;
-    }
-
-    public virtual async Task DisposeAsync()
-    {
-        await Orchestrator.DisposeAsync();
-        await Task.WhenAll(Guardrails.DisposeAsync(), Rag.DisposeAsync(), Echo.DisposeAsync(), Backup.DisposeAsync(), Broken.DisposeAsync(), Cut.DisposeAsync());
-        await Redis.DisposeAsync();
-        if (Directory.Exists(_spillPath))
-        {
-            Directory.Delete(_spillPath, recursive: true);
+            _routerAddress = StartService<routerservice::Program>(builder => UseSettings(builder, RouterSettings()));
         }
     }
 
-    public HttpClient CreateClient()
+    protected override void ConfigureOrchestrator(IWebHostBuilder builder)
     {
-        var client = Orchestrator.CreateClient();
-        client.Timeout = TimeSpan.FromSeconds(60);
-        client.DefaultRequestHeaders.Add(AiAspireHeaders.Tenant, "tenant-a");
-        return client;
+        if (colocated)
+        {
+            UseSettings(builder, RouterSettings());
+            builder.UseSetting(RouterColocation.Setting, "true");
+        }
+        else
+        {
+            builder.UseSetting("services:routerservice:http:0", _routerAddress);
+        }
     }
 
     /// <summary>The router's configuration, whichever process runs it.</summary>
