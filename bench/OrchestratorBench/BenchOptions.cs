@@ -13,10 +13,10 @@ internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Co
     public IReadOnlySet<string>? Only { get; init; }
 
     /// <summary>Which router the orchestrator calls (<c>--router fake|service|colocated</c>, <see cref="RouterUnderTest"/>).</summary>
-    public string Router { get; init; } = RouterUnderTest.Fake;
+    public string Router { get; init; } = ServiceUnderTest.Fake;
 
     /// <summary>Which guardrails the orchestrator calls (<c>--guard fake|service|colocated</c>, <see cref="GuardUnderTest"/>).</summary>
-    public string Guard { get; init; } = GuardUnderTest.Fake;
+    public string Guard { get; init; } = ServiceUnderTest.Fake;
 
     /// <summary>True when the row group <paramref name="row"/> is to run.</summary>
     public bool Runs(string row) => Only is null || Only.Contains(row);
@@ -30,8 +30,8 @@ internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int[] Co
         string? orchestrator = null;
         var settings = new List<(string, string)>();
         HashSet<string>? only = null;
-        var router = RouterUnderTest.Fake;
-        var guard = GuardUnderTest.Fake;
+        var router = ServiceUnderTest.Fake;
+        var guard = ServiceUnderTest.Fake;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])

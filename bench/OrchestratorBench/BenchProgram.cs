@@ -117,7 +117,7 @@ if (options.Runs("semantic"))
 
 Console.WriteLine($"orchestrator: {description}; fake downstream {fake.Address} (model answers after {options.UpstreamMs} ms); " +
     $"{Environment.ProcessorCount} cores; {options.Duration.TotalSeconds:0.#} s per point after {options.Warmup.TotalSeconds:0.#} s warm-up");
-Console.WriteLine($"router: {router.Mode}{router.PeakResidentMemory()}");
+Console.WriteLine($"router: {router.Mode}" + (router.PeakResidentMiB() is { } routerMiB ? $", RouterService peak resident memory {routerMiB:F0} MiB" : ""));
 Console.WriteLine($"guard: {guard.Mode}" + (guard.PeakResidentMiB() is { } guardMiB ? $"; GuardrailService peak resident memory {guardMiB:F0} MiB" : ""));
 Console.WriteLine(LoadRun.Header(meterNames));
 foreach (var row in rows)
