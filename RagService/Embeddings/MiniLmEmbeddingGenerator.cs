@@ -102,22 +102,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// ONNX Runtime session settings from <see cref="EmbeddingOptions.OnnxThreads"/> and <see cref="EmbeddingOptions.OnnxSpinning"/>
     /// (the session copies them when it is created).
     /// </summary>
-    internal static SessionOptions CreateSessionOptions(EmbeddingOptions settings)
-    {
-        var options = new SessionOptions();
-        if (settings.OnnxThreads > 0)
-        {
-            options.IntraOpNumThreads = settings.OnnxThreads;
-            // MiniLM is one chain of operators: a second pool for parallel branches would only wait.
-            options.InterOpNumThreads = 1;
-        }
-        if (!settings.OnnxSpinning)
-        {
-            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
-        }
-        return options;
-    }
+    internal static SessionOptions CreateSessionOptions(EmbeddingOptions settings) =>
+        MiniLmSessionOptions.Create(settings.OnnxThreads, settings.OnnxSpinning);
 
     private async Task<long> EncodeAsync(IReadOnlyList<string> inputs, float[][] vectors, CancellationToken cancellationToken)
     {
