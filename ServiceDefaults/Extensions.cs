@@ -28,6 +28,8 @@ public static class Extensions
         builder.AddLogRedaction();
         builder.AddDefaultHealthChecks();
 
+        builder.Services.PostConfigureAll<StackExchange.Redis.ConfigurationOptions>(RedisDefaults.Apply);
+
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
