@@ -11,7 +11,7 @@ public static class RedisDefaults
     /// threads to the other — at low load, a sleeping thread woken per command. Those dedicated threads protect callers
     /// that block on Redis (sync over async), which no service here does. Measured with bench/GatewayBench and every limit
     /// in Redis (one awaited script per request), five paired runs: p50 overhead at 1 concurrent request 0.69–0.83 →
-    /// 0.46–0.66 ms and gateway CPU per request −10 to −25 %. A connection that chose its own socket manager keeps it.
+    /// 0.46–0.66 ms and gateway CPU per request −13 to −21 % (three of the pairs). A connection that chose its own socket manager keeps it.
     /// </summary>
     public static void Apply(ConfigurationOptions options) => options.SocketManager ??= SocketManager.ThreadPool;
 }
