@@ -13,7 +13,7 @@ public sealed class GuardrailColocationTests
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Infrastructure:Mode=containers"]);
 
-        var environment = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "orchestrator"), DistributedApplicationOperation.Publish);
+        var environment = await ResourceEnvironment.OfAsync(builder, "orchestrator");
 
         Assert.False(environment.ContainsKey("Colocation__Guardrails"));
         Assert.Contains("services__guardrailservice__http__0", environment.Keys);
@@ -29,8 +29,8 @@ public sealed class GuardrailColocationTests
             .WithEnvironment("Guardrails__Limits__MaxCharacters", "50000")
             .WithEnvironment("Unrelated__Setting", "guard-only");
 
-        var orchestrator = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "orchestrator"), DistributedApplicationOperation.Publish);
-        var guard = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "guardrailservice"), DistributedApplicationOperation.Publish);
+        var orchestrator = await ResourceEnvironment.OfAsync(builder, "orchestrator");
+        var guard = await ResourceEnvironment.OfAsync(builder, "guardrailservice");
 
         Assert.Equal("true", orchestrator["Colocation__Guardrails"]);
         Assert.Equal("Block", orchestrator["Guardrails__Policy__Tenants__bank__Pii__IBAN"]);

@@ -9,6 +9,10 @@ internal static class ResourceEnvironment
     /// <summary>The model's resource of that name.</summary>
     public static IResource Named(IDistributedApplicationTestingBuilder builder, string name) => builder.Resources.Single(r => r.Name == name);
 
+    /// <summary>The environment of the model's resource of that name as publishing would see it, without starting anything.</summary>
+    public static Task<Dictionary<string, string>> OfAsync(IDistributedApplicationTestingBuilder builder, string name) =>
+        OfAsync(Named(builder, name), DistributedApplicationOperation.Publish);
+
     /// <summary>A resource's environment as the given operation would see it, without starting anything.</summary>
     public static async Task<Dictionary<string, string>> OfAsync(IResource resource, DistributedApplicationOperation operation)
     {

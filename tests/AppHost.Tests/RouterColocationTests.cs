@@ -14,7 +14,7 @@ public sealed class RouterColocationTests
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Infrastructure:Mode=containers"]);
 
-        var orchestrator = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "orchestrator"), DistributedApplicationOperation.Publish);
+        var orchestrator = await ResourceEnvironment.OfAsync(builder, "orchestrator");
 
         Assert.DoesNotContain("Colocation__Router", orchestrator.Keys);
         Assert.DoesNotContain(orchestrator.Keys, key => key.StartsWith("Catalog__", StringComparison.Ordinal) || key.StartsWith("Providers__", StringComparison.Ordinal));
@@ -30,8 +30,8 @@ public sealed class RouterColocationTests
             .WithEnvironment("Catalog__Deployments__fake__Endpoint", "http://127.0.0.1:9/v1")
             .WithEnvironment("Router__MaxRetries", "0");
 
-        var router = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "routerservice"), DistributedApplicationOperation.Publish);
-        var orchestrator = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "orchestrator"), DistributedApplicationOperation.Publish);
+        var router = await ResourceEnvironment.OfAsync(builder, "routerservice");
+        var orchestrator = await ResourceEnvironment.OfAsync(builder, "orchestrator");
 
         Assert.Equal("true", orchestrator["Colocation__Router"]);
         Assert.Equal("http://127.0.0.1:9/v1", orchestrator["Catalog__Deployments__fake__Endpoint"]);

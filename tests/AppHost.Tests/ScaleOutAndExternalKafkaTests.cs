@@ -66,7 +66,7 @@ public sealed class ScaleOutAndExternalKafkaTests
 
         foreach (var service in new[] { "orchestrator", "feedbackworker" })
         {
-            var environment = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, service), DistributedApplicationOperation.Publish);
+            var environment = await ResourceEnvironment.OfAsync(builder, service);
             Assert.Equal("{events.connectionString}", environment["ConnectionStrings__events"]);
             Assert.Equal("SaslSsl", environment["EventBus__Kafka__SecurityProtocol"]);
             Assert.Equal("Plain", environment["EventBus__Kafka__SaslMechanism"]);
@@ -76,7 +76,7 @@ public sealed class ScaleOutAndExternalKafkaTests
         }
         foreach (var service in new[] { "gateway", "ragservice", "routerservice", "guardrailservice" })
         {
-            var environment = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, service), DistributedApplicationOperation.Publish);
+            var environment = await ResourceEnvironment.OfAsync(builder, service);
             Assert.DoesNotContain(environment.Keys, k => k.StartsWith("EventBus__Kafka__", StringComparison.Ordinal) || k == "ConnectionStrings__events");
         }
     }
@@ -92,7 +92,7 @@ public sealed class ScaleOutAndExternalKafkaTests
         ]);
 
         Assert.DoesNotContain(builder.Resources, r => r.Name.StartsWith("events-sasl-", StringComparison.Ordinal));
-        var environment = await ResourceEnvironment.OfAsync(ResourceEnvironment.Named(builder, "orchestrator"), DistributedApplicationOperation.Publish);
+        var environment = await ResourceEnvironment.OfAsync(builder, "orchestrator");
         Assert.Equal("Ssl", environment["EventBus__Kafka__SecurityProtocol"]);
         Assert.Equal("/etc/ssl/certs/ca-certificates.crt", environment["EventBus__Kafka__SslCaLocation"]);
         Assert.Equal("3", environment["EventBus__Kafka__ReplicationFactor"]);
