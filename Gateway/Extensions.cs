@@ -61,6 +61,7 @@ public static class Extensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseChunkedBodyLimit();
         app.UseSecurityHeaders();
         app.UseRequestCorrelation();
 

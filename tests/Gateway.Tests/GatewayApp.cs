@@ -55,6 +55,28 @@ public sealed class GatewayApp : IAsyncLifetime
     public WebApplicationFactory<Program> CreateReplica(string? redisConnectionString = null, IReadOnlyDictionary<string, string>? settings = null,
         Action<IWebHostBuilder>? configure = null)
     {
+        var factory = Configured(redisConnectionString, settings, configure);
+        _ = factory.Server;
+        return factory;
+    }
+
+    /// <summary>
+    /// A replica configured like <see cref="CreateReplica"/>, served by Kestrel on 127.0.0.1 instead of the in-memory
+    /// test server: for what only a real connection shows (how a refused body leaves the connection).
+    /// </summary>
+    /// <returns>The replica and its address.</returns>
+    public (WebApplicationFactory<Program> Factory, Uri Address) CreateKestrelReplica(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var port = LoopbackPorts.Reserve();
+        var factory = Configured(null, settings, builder => builder.UseUrls($"http://127.0.0.1:{port}"));
+        factory.UseKestrel();
+        factory.StartServer();
+        return (factory, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    private WebApplicationFactory<Program> Configured(string? redisConnectionString, IReadOnlyDictionary<string, string>? settings,
+        Action<IWebHostBuilder>? configure)
+    {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -76,7 +98,6 @@ public sealed class GatewayApp : IAsyncLifetime
             }
             configure?.Invoke(builder);
         });
-        _ = factory.Server;
         lock (_replicas)
         {
             _replicas.Add(factory);
