@@ -26,6 +26,7 @@ public static class Extensions
             builder.Services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<RedisApiKeyStore>());
             builder.Services.AddSingleton<IApiKeyAdmin>(sp => sp.GetRequiredService<RedisApiKeyStore>());
             builder.Services.AddSingleton<RedisRateLimiter>();
+            builder.Services.AddSingleton<AdmissionCredits>();
             builder.Services.AddSingleton<TenantLimitStore>();
         }
         builder.Services.AddSingleton<ApiKeyAuthenticator>();

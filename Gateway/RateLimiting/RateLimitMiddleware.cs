@@ -14,7 +14,8 @@ namespace AiAspire.Gateway.RateLimiting;
 /// sets OpenAI-style x-ratelimit-* headers, and afterwards frees the concurrency slot, corrects the token reservation
 /// with the usage the response reports and charges its cost to the budgets (JSON: body and x-aiaspire-cost; streams:
 /// the usage chunk and the orchestrator's usage comment, read as they pass). Limits are the configured defaults,
-/// replaced by the key's own and its tenant's overrides.
+/// replaced by the key's own and its tenant's overrides. In steady traffic a request takes the admission its
+/// predecessor's settle reserved for it (<see cref="AdmissionCredits"/>) instead of waiting on its own.
 /// </summary>
 public sealed partial class RateLimitMiddleware(
     IOptionsMonitor<RateLimitOptions> options, TimeProvider time, ILogger<RateLimitMiddleware> logger, IServiceProvider services)
@@ -23,6 +24,7 @@ public sealed partial class RateLimitMiddleware(
     public const string BudgetExhaustedType = "https://aiaspire.dev/problems/budget-exhausted";
 
     private readonly RedisRateLimiter? _limiter = services.GetService<RedisRateLimiter>();
+    private readonly AdmissionCredits? _credits = services.GetService<AdmissionCredits>();
     private readonly TenantLimitStore? _tenantLimits = services.GetService<TenantLimitStore>();
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
@@ -71,7 +73,10 @@ public sealed partial class RateLimitMiddleware(
             await next();
             return;
         }
-        var requestId = Guid.NewGuid().ToString("N");
+        var signature = _credits is null || limits.CreditHold <= TimeSpan.Zero ? null : AdmissionCredits.Signature(checks);
+        var ownReservation = reservedTokens;
+        var credit = signature is null ? null : await _credits!.TakeAsync(signature, reservedTokens);
+        var requestId = credit?.Id ?? Guid.NewGuid().ToString("N");
         RateLimitDecision decision;
         try
         {
@@ -79,7 +84,13 @@ public sealed partial class RateLimitMiddleware(
             {
                 throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "The gateway has no 'cache' connection string.");
             }
-            decision = await _limiter.AcquireAsync(requestId, limits.ConcurrencyLease, checks, context.RequestAborted);
+            decision = credit?.Decision ?? await _limiter.AcquireAsync(requestId, limits.ConcurrencyLease, checks, context.RequestAborted);
+            // Refused while this replica holds a credit for the same limits: the credit is this request's.
+            if (!decision.Granted && signature is not null && await _credits!.TakeAsync(signature, reservedTokens) is { } late)
+            {
+                credit = late;
+                (requestId, decision) = (late.Id, late.Decision);
+            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -97,6 +108,11 @@ public sealed partial class RateLimitMiddleware(
             return;
         }
 
+        if (credit is not null)
+        {
+            // Settled against what the credit reserved, which is at least this request's own estimate.
+            reservedTokens = credit.ReservedTokens;
+        }
         SetHeaders(context.Response, decision);
         if (!decision.Granted)
         {
@@ -137,7 +153,10 @@ public sealed partial class RateLimitMiddleware(
         finally
         {
             context.Response.Body = original;
-            Settle(context.Response, requestId, decision, checks, reservedTokens, capture);
+            if (Settle(context.Response, requestId, decision, checks, reservedTokens, capture) && signature is not null)
+            {
+                _credits!.Refill(signature, checks, ownReservation);
+            }
         }
     }
 
@@ -148,7 +167,8 @@ public sealed partial class RateLimitMiddleware(
     /// is sent before the request ends but not waited for: this replica's later scripts go down the same connection
     /// after it, so its own next request never finds the slot still taken; a failure is logged when it happens.
     /// </summary>
-    private void Settle(HttpResponse response, string requestId, RateLimitDecision decision, List<LimitCheck> checks, long reservedTokens,
+    /// <returns>False when the settle could not be sent (Redis unreachable).</returns>
+    private bool Settle(HttpResponse response, string requestId, RateLimitDecision decision, List<LimitCheck> checks, long reservedTokens,
         UsageCaptureStream? capture)
     {
         var delta = 0L;
@@ -174,11 +194,13 @@ public sealed partial class RateLimitMiddleware(
                 _ = settled.ContinueWith(static (task, state) => LogReleaseFailed((ILogger)state!, task.Exception!.GetBaseException().Message), logger,
                     CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
+            return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // The concurrency lease expires on its own; the token correction and the charge are lost (the reservation stands).
             LogReleaseFailed(logger, ex.Message);
+            return false;
         }
     }
 

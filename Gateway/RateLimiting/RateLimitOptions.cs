@@ -27,6 +27,14 @@ public sealed class RateLimitOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan OverrideCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a replica holds an admission credit for a key's next request (see <see cref="AdmissionCredits"/>);
+    /// also how soon after the last one a request must settle for traffic to count as steady. Zero turns credits off:
+    /// every request then waits on its own acquire.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan CreditHold { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long an in-flight slot is held if the gateway dies before releasing it.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan ConcurrencyLease { get; set; } = TimeSpan.FromMinutes(6);

@@ -11,7 +11,8 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
 {
     private static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(2);
 
-    // ARGV: request id, lease ms, then per key: kind ('w' window | 'c' concurrency | 'b' budget), limit, cost.
+    // ARGV: request id, lease ms, credit (1: grant only while every window and concurrency limit stays at most half
+    // taken, see AdmissionCredits), then per key: kind ('w' window | 'c' concurrency | 'b' budget), limit, cost.
     // Returns: denied key index (0 = granted), Redis second, then per key: used before, seconds until capacity frees.
     private const string AcquireScript =
         """
@@ -20,13 +21,14 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
         local nowms = now * 1000 + math.floor(tonumber(t[2]) / 1000)
         local id = ARGV[1]
         local lease = tonumber(ARGV[2])
+        local credit = ARGV[3] == '1'
         local denied = 0
         local out = {}
         local firsts = {}
         for i = 1, #KEYS do
-          local kind = ARGV[3 + (i - 1) * 3]
-          local limit = tonumber(ARGV[4 + (i - 1) * 3])
-          local cost = tonumber(ARGV[5 + (i - 1) * 3])
+          local kind = ARGV[4 + (i - 1) * 3]
+          local limit = tonumber(ARGV[5 + (i - 1) * 3])
+          local cost = tonumber(ARGV[6 + (i - 1) * 3])
           local used = 0
           local reset = 0
           if kind == 'w' then
@@ -122,7 +124,7 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
             -- In-flight requests end at any moment: suggest retrying in a second.
             reset = 1
           end
-          if denied == 0 and used + cost > limit then
+          if denied == 0 and (used + cost > limit or (credit and kind ~= 'b' and (used + cost) * 2 > limit)) then
             denied = i
           end
           table.insert(out, used)
@@ -130,9 +132,9 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
         end
         if denied == 0 then
           for i = 1, #KEYS do
-            local kind = ARGV[3 + (i - 1) * 3]
+            local kind = ARGV[4 + (i - 1) * 3]
             if kind == 'w' then
-              local cost = tonumber(ARGV[5 + (i - 1) * 3])
+              local cost = tonumber(ARGV[6 + (i - 1) * 3])
               if cost > 0 then
                 redis.call('HINCRBY', KEYS[i], now, cost)
                 redis.call('HINCRBY', KEYS[i], 's', cost)
@@ -174,19 +176,47 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
         return 0
         """;
 
-    public async Task<RateLimitDecision> AcquireAsync(string requestId, TimeSpan lease, IReadOnlyList<LimitCheck> checks, CancellationToken cancellationToken)
+    // An admission credit given back unused, in one round trip: its amounts leave the windows' buckets of the second it
+    // was counted in, and its concurrency slots are left. KEYS: windows, then concurrency sets.
+    // ARGV: credit id, bucket second, window count, then each window's amount.
+    private const string ReleaseScript =
+        """
+        local windows = tonumber(ARGV[3])
+        for i = 1, #KEYS do
+          if i <= windows then
+            local amount = tonumber(ARGV[3 + i])
+            if redis.call('HEXISTS', KEYS[i], ARGV[2]) == 1 then
+              if redis.call('HINCRBY', KEYS[i], ARGV[2], -amount) <= 0 then
+                redis.call('HDEL', KEYS[i], ARGV[2])
+              end
+              redis.call('HINCRBY', KEYS[i], 's', -amount)
+            end
+          else
+            redis.call('ZREM', KEYS[i], ARGV[1])
+          end
+        end
+        return 0
+        """;
+
+    /// <param name="credit">
+    /// Taken ahead for a request yet to come (<see cref="AdmissionCredits"/>): granted only while every window and
+    /// concurrency limit would stay at most half taken.
+    /// </param>
+    public async Task<RateLimitDecision> AcquireAsync(string requestId, TimeSpan lease, IReadOnlyList<LimitCheck> checks, CancellationToken cancellationToken,
+        bool credit = false)
     {
         var keys = new RedisKey[checks.Count];
-        var args = new RedisValue[2 + checks.Count * 3];
+        var args = new RedisValue[3 + checks.Count * 3];
         args[0] = requestId;
         args[1] = (long)lease.TotalMilliseconds;
+        args[2] = credit ? 1 : 0;
         for (var i = 0; i < checks.Count; i++)
         {
             var check = checks[i];
             keys[i] = check.RedisKey;
-            args[2 + i * 3] = check.Kind switch { LimitKind.Concurrency => "c", LimitKind.Budget => "b", _ => "w" };
-            args[3 + i * 3] = check.Limit;
-            args[4 + i * 3] = check.Cost;
+            args[3 + i * 3] = check.Kind switch { LimitKind.Concurrency => "c", LimitKind.Budget => "b", _ => "w" };
+            args[4 + i * 3] = check.Limit;
+            args[5 + i * 3] = check.Cost;
         }
         var result = (RedisResult[])(await redis.GetDatabase()
             .ScriptEvaluateAsync(AcquireScript, keys, args)
@@ -249,5 +279,42 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis)
         // Not awaited by the request (no timer of our own): the connection's timeout ends a lost reply.
         return redis.GetDatabase()
             .ScriptEvaluateAsync(SettleScript, keys, [requestId, bucketSecond, tokenDelta, windows, slots, costMicroUsd]);
+    }
+
+    /// <summary>Gives back an admission credit nobody used: what it counted in the windows, and its concurrency slots.</summary>
+    public Task ReleaseAsync(string creditId, long bucketSecond, IReadOnlyList<LimitCheck> checks)
+    {
+        var windows = 0;
+        var slots = 0;
+        foreach (var check in checks)
+        {
+            if (check.Kind is LimitKind.Requests or LimitKind.Tokens)
+            {
+                windows++;
+            }
+            else if (check.Kind == LimitKind.Concurrency)
+            {
+                slots++;
+            }
+        }
+        var keys = new RedisKey[windows + slots];
+        var args = new RedisValue[3 + windows];
+        args[0] = creditId;
+        args[1] = bucketSecond;
+        args[2] = windows;
+        int w = 0, c = windows;
+        foreach (var check in checks)
+        {
+            if (check.Kind is LimitKind.Requests or LimitKind.Tokens)
+            {
+                args[3 + w] = check.Cost;
+                keys[w++] = check.RedisKey;
+            }
+            else if (check.Kind == LimitKind.Concurrency)
+            {
+                keys[c++] = check.RedisKey;
+            }
+        }
+        return redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, keys, args);
     }
 }

@@ -25,6 +25,35 @@ internal static class Proxy
         return request;
     }
 
+    /// <summary>
+    /// A chat completion reserving tokens (about a token per 3 characters of role and text, plus <paramref name="maxTokens"/>);
+    /// the echo backend reports <paramref name="usage"/> and charges <paramref name="cost"/> (USD) when given.
+    /// </summary>
+    public static HttpRequestMessage Chat(string key, int maxTokens = 100, long? usage = null, string? cost = null, bool stream = false,
+        string text = "Hello")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent(
+                $$"""{"model":"gpt-4o-mini","max_tokens":{{maxTokens}},{{(stream ? "\"stream\":true," : "")}}"messages":[{"role":"user","content":"{{text}}"}]}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+        if (usage is not null)
+        {
+            request.Headers.Add("x-test-usage", usage.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (cost is not null)
+        {
+            request.Headers.Add("x-test-cost", cost);
+        }
+        if (stream)
+        {
+            request.Headers.Add("x-test-stream", "1");
+        }
+        return request;
+    }
+
     public static async Task<EchoedRequest> AssertProxiedAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();

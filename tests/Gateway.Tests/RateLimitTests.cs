@@ -54,8 +54,8 @@ public sealed class RateLimitTests
         }));
         var key = await Keys.CreateAsync(client, GatewayApp.DevKey, new { tenant = "headers", scopes = new[] { "chat" } });
 
-        var first = await client.SendAsync(Chat(key.Key, maxTokens: 100));
-        var second = await client.SendAsync(Chat(key.Key, maxTokens: 100));
+        var first = await client.SendAsync(Proxy.Chat(key.Key, maxTokens: 100));
+        var second = await client.SendAsync(Proxy.Chat(key.Key, maxTokens: 100));
 
         await Proxy.AssertProxiedAsync(first);
         Assert.Equal("5", first.Headers.GetValues("x-ratelimit-limit-requests").Single());
@@ -160,10 +160,10 @@ public sealed class RateLimitTests
         var key = await Keys.CreateAsync(client, GatewayApp.DevKey, new { tenant = stream ? "tokens-stream" : "tokens-json", scopes = new[] { "chat" } });
 
         // 600 reserved, 10 used: the second call fits only because the first was settled at its actual usage.
-        var first = await client.SendAsync(Chat(key.Key, maxTokens: 600, usage: 10, stream: stream));
-        var second = await client.SendAsync(Chat(key.Key, maxTokens: 600, usage: 600, stream: stream));
+        var first = await client.SendAsync(Proxy.Chat(key.Key, maxTokens: 600, usage: 10, stream: stream));
+        var second = await client.SendAsync(Proxy.Chat(key.Key, maxTokens: 600, usage: 600, stream: stream));
         // Now 610 are used: another 600 cannot be reserved.
-        var third = await client.SendAsync(Chat(key.Key, maxTokens: 600, usage: 10, stream: stream));
+        var third = await client.SendAsync(Proxy.Chat(key.Key, maxTokens: 600, usage: 10, stream: stream));
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         if (stream)
@@ -184,8 +184,8 @@ public sealed class RateLimitTests
         }));
         var key = await Keys.CreateAsync(client, GatewayApp.DevKey, new { tenant = "no-usage", scopes = new[] { "chat" } });
 
-        var first = await client.SendAsync(Chat(key.Key, maxTokens: 600));
-        var second = await client.SendAsync(Chat(key.Key, maxTokens: 600));
+        var first = await client.SendAsync(Proxy.Chat(key.Key, maxTokens: 600));
+        var second = await client.SendAsync(Proxy.Chat(key.Key, maxTokens: 600));
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
@@ -246,26 +246,6 @@ public sealed class RateLimitTests
         {
             await redis.DisposeAsync();
         }
-    }
-
-    private static HttpRequestMessage Chat(string key, int maxTokens, long? usage = null, bool stream = false)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = new StringContent(
-                $$"""{"model":"gpt-4o-mini","max_tokens":{{maxTokens}},"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"Hello there"}]}""",
-                Encoding.UTF8, "application/json"),
-        };
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
-        if (usage is not null)
-        {
-            request.Headers.Add("x-test-usage", usage.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        if (stream)
-        {
-            request.Headers.Add("x-test-stream", "1");
-        }
-        return request;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

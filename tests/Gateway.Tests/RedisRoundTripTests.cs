@@ -33,7 +33,7 @@ public sealed class RedisRoundTripTests
         var tenant = "round-trips-" + Guid.NewGuid().ToString("N")[..8];
         var key = await Keys.CreateAsync(client, GatewayApp.DevKey, new { tenant, scopes = new[] { "chat" } });
 
-        var response = await client.SendAsync(Chat(key.Key, usage: 20, cost: "0.0001"));
+        var response = await client.SendAsync(Proxy.Chat(key.Key, usage: 20, cost: "0.0001"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await response.Content.ReadAsStringAsync();
 
@@ -43,12 +43,12 @@ public sealed class RedisRoundTripTests
         await Eventually.HoldsAsync(async () =>
             (long)await db.StringGetAsync(LimitKeys.KeyBudget(tenant, key.Id, now)) == 100
             && (long)await db.StringGetAsync(LimitKeys.TenantBudget(tenant, now)) == 100, "the cost is charged to both budgets");
-        Assert.Equal(20, await WindowTotalAsync(db, LimitKeys.KeyWindow(tenant, key.Id, LimitKind.Tokens)));
-        Assert.Equal(20, await WindowTotalAsync(db, LimitKeys.TenantWindow(tenant, LimitKind.Tokens)));
+        Assert.Equal(20, await RateLimitRedis.WindowTotalAsync(db, LimitKeys.KeyWindow(tenant, key.Id, LimitKind.Tokens)));
+        Assert.Equal(20, await RateLimitRedis.WindowTotalAsync(db, LimitKeys.TenantWindow(tenant, LimitKind.Tokens)));
         Assert.Equal(0, await db.SortedSetLengthAsync(LimitKeys.KeyWindow(tenant, key.Id, LimitKind.Concurrency)));
         Assert.Equal(0, await db.SortedSetLengthAsync(LimitKeys.TenantWindow(tenant, LimitKind.Concurrency)));
 
-        Assert.Equal(2, await ScriptsOnAsync(monitor, db, tenant));
+        Assert.Equal(2, await RateLimitRedis.ScriptsOnAsync(monitor, db, tenant));
     }
 
     [Fact]
@@ -58,23 +58,25 @@ public sealed class RedisRoundTripTests
         using var client = GatewayApp.CreateClient(_app.CreateReplica(settings: new Dictionary<string, string>
         {
             ["Gateway:RateLimits:Tokens:PerKey"] = "100000",
+            // The second request settles in steady traffic: no credit is taken ahead here (AdmissionCreditTests count those).
+            ["Gateway:RateLimits:CreditHold"] = "00:00:00",
         }));
         var tenant = "exact-" + Guid.NewGuid().ToString("N")[..8];
         var key = await Keys.CreateAsync(client, GatewayApp.DevKey, new { tenant, scopes = new[] { "chat" } });
 
         // Reserved: "user" + "Hello" = 9 characters ≈ 3 tokens, + max_tokens 100.
-        var exact = await client.SendAsync(Chat(key.Key, usage: 103));
+        var exact = await client.SendAsync(Proxy.Chat(key.Key, usage: 103));
         Assert.Equal(HttpStatusCode.OK, exact.StatusCode);
         await exact.Content.ReadAsStringAsync();
-        var inexact = await client.SendAsync(Chat(key.Key, usage: 50));
+        var inexact = await client.SendAsync(Proxy.Chat(key.Key, usage: 50));
         Assert.Equal(HttpStatusCode.OK, inexact.StatusCode);
         await inexact.Content.ReadAsStringAsync();
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(_app.Redis.ConnectionString);
         var db = redis.GetDatabase();
-        await Eventually.HoldsAsync(async () => await WindowTotalAsync(db, LimitKeys.KeyWindow(tenant, key.Id, LimitKind.Tokens)) == 153,
+        await Eventually.HoldsAsync(async () => await RateLimitRedis.WindowTotalAsync(db, LimitKeys.KeyWindow(tenant, key.Id, LimitKind.Tokens)) == 153,
             "the second reservation is settled at its usage");
-        Assert.Equal(3, await ScriptsOnAsync(monitor, db, tenant));
+        Assert.Equal(3, await RateLimitRedis.ScriptsOnAsync(monitor, db, tenant));
     }
 
     [Fact]
@@ -110,40 +112,4 @@ public sealed class RedisRoundTripTests
     }
 
     /// <summary>The scripts run on the tenant's keys, once MONITOR has shown everything sent before this call.</summary>
-    private static async Task<int> ScriptsOnAsync(RedisMonitor monitor, IDatabase db, string tenant)
-    {
-        var marker = "aiaspire:test:marker:" + Guid.NewGuid().ToString("N");
-        await db.StringGetAsync(marker);
-        await Eventually.HoldsAsync(() => monitor.Commands.Any(c => c.Args is ["GET", var k] && k == marker), "MONITOR has caught up");
-        var tag = LimitKeys.Tag(tenant);
-        return monitor.Commands.Count(c => c.Args.Length >= 3
-            && (c.Args[0].Equals("EVAL", StringComparison.OrdinalIgnoreCase) || c.Args[0].Equals("EVALSHA", StringComparison.OrdinalIgnoreCase))
-            && c.Args.Skip(3).Take(int.Parse(c.Args[2], CultureInfo.InvariantCulture)).Any(k => k.Contains(tag, StringComparison.Ordinal)));
-    }
-
-    /// <summary>What a window counts: the sum of its one-second buckets, which its running sum ('s') must equal.</summary>
-    private static async Task<long> WindowTotalAsync(IDatabase db, string key)
-    {
-        var fields = await db.HashGetAllAsync(key);
-        var buckets = fields.Where(f => long.TryParse((string?)f.Name, NumberStyles.None, CultureInfo.InvariantCulture, out _)).Sum(f => (long)f.Value);
-        var sum = fields.Where(f => f.Name == "s").Select(f => (long)f.Value).SingleOrDefault();
-        Assert.Equal(buckets, sum);
-        return buckets;
-    }
-
-    private static HttpRequestMessage Chat(string key, long usage, string? cost = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = new StringContent("""{"model":"gpt-4o-mini","max_tokens":100,"messages":[{"role":"user","content":"Hello"}]}""",
-                Encoding.UTF8, "application/json"),
-        };
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
-        request.Headers.Add("x-test-usage", usage.ToString(CultureInfo.InvariantCulture));
-        if (cost is not null)
-        {
-            request.Headers.Add("x-test-cost", cost);
-        }
-        return request;
-    }
 }
