@@ -189,9 +189,10 @@ public sealed partial class AdmissionCredits(
             Interlocked.Increment(ref _denied);
             Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "denied"));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex)
         {
-            // A slot it may have taken ends with its lease.
+            // Whatever went wrong (Redis unreachable, the connection closing at shutdown), there is simply no credit: the
+            // next request acquires its own and meets the failure there. A slot the credit may have taken ends with its lease.
             LogCreditFailed(logger, ex.Message);
         }
         lock (pending.Track)
