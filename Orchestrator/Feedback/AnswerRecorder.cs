@@ -20,7 +20,16 @@ public sealed partial class AnswerRecorder(ResponseLedger ledger, IGuardrailClie
     {
         try
         {
-            await ledger.RecordAsync(context.Tenant, context.RequestId, route.Deployment, route.Route);
+            var recorded = ledger.RecordAsync(context.Tenant, context.RequestId, route.Deployment, route.Route);
+            if (!recorded.IsCompletedSuccessfully)
+            {
+                _ = recorded.ContinueWith(static (task, state) =>
+                    {
+                        var (recorder, requestId) = ((AnswerRecorder, string))state!;
+                        recorder.LogLedgerFailed(task.Exception!.GetBaseException(), requestId);
+                    }, (this, context.RequestId),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
         }
         catch (RedisException ex)
         {

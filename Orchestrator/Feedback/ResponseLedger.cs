@@ -9,12 +9,18 @@ namespace AiAspire.Orchestrator.Feedback;
 /// </summary>
 public sealed class ResponseLedger(IConnectionMultiplexer redis, IOptionsMonitor<FeedbackOptions> options)
 {
-    public async Task RecordAsync(string tenant, string responseId, string model, string route)
+    /// <summary>
+    /// Sends the record before the answer leaves, without waiting for Redis's reply: the answer does not wait on a round
+    /// trip. Feedback can only name this answer once its caller has it, by then the record is long in Redis; and this
+    /// process's own later lookups go down the same connection after it.
+    /// </summary>
+    /// <returns>Completes when Redis has stored the record (or failed to): for logging a failure, not for waiting on.</returns>
+    public Task RecordAsync(string tenant, string responseId, string model, string route)
     {
         var key = Key(tenant, responseId);
         var db = redis.GetDatabase();
-        // Sent together (one round trip on the request's path); the connection keeps their order.
-        await Task.WhenAll(
+        // The connection keeps their order.
+        return Task.WhenAll(
             db.HashSetAsync(key, [new("model", model), new("route", route)]),
             db.KeyExpireAsync(key, options.CurrentValue.ResponseRetention));
     }
