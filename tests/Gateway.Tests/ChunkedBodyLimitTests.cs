@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using AiAspire.Contracts;
 using AiAspire.Gateway.Proxying;
+using AiAspire.TestKit;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AiAspire.Gateway.Tests;
@@ -122,7 +123,7 @@ public sealed class ChunkedBodyLimitTests : IDisposable
 
     private static HttpRequestMessage Chunked(string path, string key, byte[] body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ChunkedContent(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ChunkedContent(body, 16 * 1024) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return request;
@@ -134,23 +135,5 @@ public sealed class ChunkedBodyLimitTests : IDisposable
         const string Head = "{\"model\":\"m\",\"name\":\"n\",\"messages\":[{\"role\":\"user\",\"content\":\"";
         const string Tail = "\"}]}";
         return Encoding.UTF8.GetBytes(Head + new string('x', size - Head.Length - Tail.Length) + Tail);
-    }
-
-    /// <summary>Transfer-Encoding: chunked (no Content-Length), written 16 KB at a time.</summary>
-    private sealed class ChunkedContent(byte[] body) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            for (var offset = 0; offset < body.Length; offset += 16 * 1024)
-            {
-                await stream.WriteAsync(body.AsMemory(offset, Math.Min(16 * 1024, body.Length - offset)));
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using AiAspire.TestKit;
 using Xunit.Abstractions;
 
 namespace AiAspire.Integration.Tests.Reliability;
@@ -158,22 +159,4 @@ public sealed class BadInputCorpusTests(PlatformFixture platform, ITestOutputHel
         string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "none" : g.Key)}×{g.Count()}"));
 
     private static string Shorten(string text) => text.Length <= 160 ? text : text[..160] + "…";
-
-    /// <summary>A body sent with Transfer-Encoding: chunked (no Content-Length), as a streaming client would.</summary>
-    private sealed class ChunkedContent(byte[] body) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            for (var offset = 0; offset < body.Length; offset += 64 * 1024)
-            {
-                await stream.WriteAsync(body.AsMemory(offset, Math.Min(64 * 1024, body.Length - offset)));
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-    }
 }
