@@ -16,8 +16,8 @@ namespace AiAspire.Gateway.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed class AdmissionCreditTests
 {
-    // Long enough that a slow machine still counts the test's requests as steady traffic.
-    private const string Hold = "00:00:02";
+    // The longest hold allowed: a slow machine still counts the test's requests as steady traffic.
+    private const string Hold = "00:00:05";
 
     private readonly GatewayApp _app;
 
