@@ -89,7 +89,7 @@ public sealed partial class ReplicatedCache<TValue>
             _redis.GetSubscriber().Subscribe(_channel, (_, message) => Invalidate(message.ToString()));
             Volatile.Write(ref _subscribed, 1);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Retried when the connection returns; meanwhile callers see IsSubscribed false.
             LogNotSubscribed(_logger, _channel.ToString(), ex.Message);

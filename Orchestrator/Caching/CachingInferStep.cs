@@ -250,7 +250,7 @@ public sealed partial class CachingInferStep(
         {
             cache.Set(key, completion, settings.Ttl);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogCacheFailed(ex, "store");
         }

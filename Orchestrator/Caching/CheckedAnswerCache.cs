@@ -99,7 +99,7 @@ public sealed partial class CheckedAnswerCache(
             _ = redis.GetDatabase().StringSetAsync(key, JsonSerializer.SerializeToUtf8Bytes(answer, CachingJsonContext.Default.CheckedAnswer),
                 options.CurrentValue.Ttl, flags: CommandFlags.FireAndForget);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogFailed(ex, "store");
         }

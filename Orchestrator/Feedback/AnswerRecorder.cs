@@ -31,7 +31,7 @@ public sealed partial class AnswerRecorder(ResponseLedger ledger, IGuardrailClie
                     CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogLedgerFailed(ex, context.RequestId);
         }

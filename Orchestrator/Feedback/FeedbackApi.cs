@@ -50,7 +50,7 @@ public static partial class FeedbackApi
         {
             answer = await ledger.FindAsync(tenant, responseId);
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             return TypedResults.Problem("Feedback cannot be recorded right now; try again shortly.",
                 statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.Unavailable);

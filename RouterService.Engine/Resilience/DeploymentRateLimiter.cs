@@ -87,7 +87,7 @@ public sealed class DeploymentRateLimiter(RouterRedis redis, TimeProvider time)
                 db.HashIncrement(Key(deployment.Name, minute), "tokens", correction, CommandFlags.FireAndForget);
                 return;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 redis.Failed(ex);
             }
